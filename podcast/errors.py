@@ -1,0 +1,29 @@
+"""Every error a user can cause, in one place.
+
+The library raises these; only the CLI turns them into a one-line message and a
+non-zero exit. Anything else escaping is a bug in this project.
+"""
+
+
+class PodcastError(Exception):
+    """Base class: the message is one line, written for the person at the terminal."""
+
+
+class ArticleError(PodcastError):
+    """The input cannot be read as an article (missing, empty, binary, no takeaways)."""
+
+
+class SettingsError(PodcastError):
+    """podcast.toml or a command-line option has a value this tool cannot use."""
+
+
+class SpeechError(PodcastError):
+    """The speech engine is missing or produced no usable audio for a segment."""
+
+
+class AudioError(PodcastError):
+    """ffmpeg is missing or could not encode the episode."""
+
+
+class PublishError(PodcastError):
+    """The catalog or feed in episodes/ cannot be read or updated."""

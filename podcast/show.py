@@ -1,0 +1,110 @@
+"""The show: a folder with an optional podcast.toml, its scripts/ and its episodes/.
+
+Every setting has a default, so an empty folder is already a show. Settings are
+checked when read (unknown key, wrong type) so a typo fails before any work starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from podcast.errors import SettingsError
+
+SETTINGS_FILE = "podcast.toml"
+
+# Apple Podcasts' top-level categories: a feed with any other is rejected by the directory.
+APPLE_CATEGORIES = frozenset({
+    "Arts", "Business", "Comedy", "Education", "Fiction", "Government", "Health & Fitness",
+    "History", "Kids & Family", "Leisure", "Music", "News", "Religion & Spirituality", "Science",
+    "Society & Culture", "Sports", "Technology", "True Crime", "TV & Film",
+})
+# Apple accepts JPEG and PNG artwork only.
+COVER_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+@dataclass(frozen=True)
+class Show:
+    """A show's settings and where its files live."""
+
+    root: Path
+    title: str = "My Digest"
+    description: str = "Takeaways from what I read, spoken."
+    author: str = "Anonymous"
+    email: str = ""
+    language: str = "en-US"
+    category: str = "News"
+    explicit: bool = False
+    # Where episodes/ is reachable by podcast apps; the default is `podcast serve`'s.
+    base_url: str = "http://127.0.0.1:8000/"
+    engine: str = "pyttsx3"
+    voice: str = ""  # empty: the engine's default voice for `language`
+    rate: int = 165  # words a minute: a podcast pace
+    cover: str = ""  # path of a square JPEG/PNG, relative to the show folder
+
+    @property
+    def scripts_dir(self) -> Path:
+        return self.root / "scripts"
+
+    @property
+    def episodes_dir(self) -> Path:
+        return self.root / "episodes"
+
+    @property
+    def cover_path(self) -> Path | None:
+        return self.root / self.cover if self.cover else None
+
+    @property
+    def feed_url(self) -> str:
+        return self.base_url.rstrip("/") + "/feed.xml"
+
+
+_SETTINGS = {f.name: f for f in dataclasses.fields(Show) if f.name != "root"}
+
+
+def load_show(root: Path, **overrides: object) -> Show:
+    """Read `root/podcast.toml` (if any), then apply non-None `overrides` from the command line."""
+    values: dict[str, object] = {}
+    path = root / SETTINGS_FILE
+    if path.exists():
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise SettingsError(f"{path}: not valid TOML ({error})") from None
+        unknown_tables = set(document) - {"show"}
+        if unknown_tables:
+            raise SettingsError(f"{path}: unknown table [{sorted(unknown_tables)[0]}]; settings go under [show]")
+        values.update(document.get("show", {}))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    for key, value in values.items():
+        _check(path, key, value)
+    show = Show(root=root, **values)  # type: ignore[arg-type]
+    if not 80 <= show.rate <= 450:
+        raise SettingsError(f"{path}: rate must be between 80 and 450 words a minute, not {show.rate}")
+    if not show.base_url.startswith(("http://", "https://")):
+        raise SettingsError(f"{path}: base_url must start with http:// or https://, not {show.base_url!r}")
+    if show.category not in APPLE_CATEGORIES:
+        raise SettingsError(f"{path}: category {show.category!r} is not one of Apple's: {', '.join(sorted(APPLE_CATEGORIES))}")
+    if show.cover and not show.cover.lower().endswith(COVER_SUFFIXES):
+        raise SettingsError(f"{path}: cover {show.cover!r} must be a JPEG or PNG image (.jpg, .jpeg or .png)")
+    return show
+
+
+def _check(path: Path, key: str, value: object) -> None:
+    field = _SETTINGS.get(key)
+    if field is None:
+        raise SettingsError(f"{path}: unknown setting {key!r} (known: {', '.join(_SETTINGS)})")
+    expected, described = _TYPES[str(field.type)]
+    # bool is an int in Python; a rate of `true` is still a mistake.
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise SettingsError(f"{path}: {key} must be {described}, not {value!r}")
+
+
+_TYPES = {"str": (str, "a string"), "int": (int, "a whole number"), "bool": (bool, "true or false")}

@@ -1,0 +1,43 @@
+from pathlib import Path
+
+import pytest
+
+from podcast.errors import SettingsError
+from podcast.show import Show, load_show
+
+
+def test_an_empty_folder_is_a_show_with_defaults(tmp_path: Path) -> None:
+    show = load_show(tmp_path)
+    assert show == Show(root=tmp_path)
+    assert show.episodes_dir == tmp_path / "episodes"
+    assert show.feed_url == "http://127.0.0.1:8000/feed.xml"
+
+
+def test_settings_come_from_podcast_toml_and_options_win(tmp_path: Path) -> None:
+    (tmp_path / "podcast.toml").write_text(
+        '[show]\ntitle = "Weekly Reads"\nrate = 150\nexplicit = true\nbase_url = "https://example.org/pod"\n'
+    )
+    show = load_show(tmp_path, rate=170, voice=None)
+    assert (show.title, show.rate, show.explicit) == ("Weekly Reads", 170, True)
+    assert show.feed_url == "https://example.org/pod/feed.xml"
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("[show]\ntitel = 'x'\n", "unknown setting 'titel'"),
+        ("[show]\nrate = 'fast'\n", "rate must be a whole number"),
+        ("[show]\nrate = true\n", "rate must be a whole number"),
+        ("[show]\nexplicit = 'no'\n", "explicit must be true or false"),
+        ("[show]\nrate = 20\n", "rate must be between 80 and 450"),
+        ("[show]\nbase_url = 'example.org'\n", "base_url must start with http"),
+        ("[episodes]\n", "unknown table [episodes]"),
+        ("[show]\ncategory = 'Podcasts'\n", "category 'Podcasts' is not one of Apple's"),
+        ("[show]\ncover = 'cover.gif'\n", "must be a JPEG or PNG"),
+        ("[show\n", "not valid TOML"),
+    ],
+)
+def test_bad_settings_say_which_key_and_what_was_expected(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "podcast.toml").write_text(toml)
+    with pytest.raises(SettingsError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_show(tmp_path)
