@@ -1,0 +1,126 @@
+"""The article stage: what a careful reader sees in a takeaways digest, and every unusable file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from podcast.article import MAX_ARTICLE_BYTES, Article, load_article, parse_article
+from podcast.errors import ArticleError
+
+CASES = Path(__file__).parent / "articles"
+# A case is a pair: <case>.txt or <case>.md, and <case>.json with what the reader should find.
+CASE_INPUTS = sorted(path for path in CASES.iterdir() if path.suffix in (".txt", ".md"))
+
+def summary(article: Article, expected: dict) -> dict:
+    """An Article in the golden file's shape: a takeaway's paragraphs as a count where the file
+    gives a count, else as the texts."""
+    counted = [isinstance(t["paragraphs"], int) for t in expected["takeaways"]]
+    counted += [False] * len(article.takeaways)
+    return {
+        "title": article.title,
+        "intro": list(article.intro),
+        "takeaways": [
+            {"heading": t.heading, "paragraphs": len(t.paragraphs) if count else list(t.paragraphs)}
+            for t, count in zip(article.takeaways, counted)
+        ],
+        "conclusion": list(article.conclusion),
+    }
+
+
+@pytest.mark.parametrize("source", CASE_INPUTS, ids=lambda path: path.name)
+def test_golden_article(source: Path) -> None:
+    expected = json.loads(source.with_suffix(".json").read_text(encoding="utf-8"))
+    if "error" in expected:
+        with pytest.raises(ArticleError, match=re.escape(expected["error"])):
+            load_article(source)
+    else:
+        assert summary(load_article(source), expected) == expected
+
+
+def test_every_golden_input_has_its_expectation() -> None:
+    assert len(CASE_INPUTS) >= 8
+    assert [path for path in CASE_INPUTS if not path.with_suffix(".json").exists()] == []
+
+
+def test_real_article_reads_as_a_careful_reader_counts(real_article: Path, real_headings: list[str]) -> None:
+    article = load_article(real_article)
+    paragraphs = real_article.read_text(encoding="utf-8").splitlines()
+    assert article.title is None
+    assert [t.heading for t in article.takeaways] == real_headings
+    assert article.intro == (paragraphs[0],)
+    assert len(article.takeaways[3].paragraphs) == 3
+    assert [len(t.paragraphs) for i, t in enumerate(article.takeaways) if i != 3] == [1] * 9
+    assert len(article.conclusion) == 1
+    assert article.conclusion[0].startswith("These takeaways offer")
+
+
+def test_markdown_markers_and_crlf_do_not_change_the_reading() -> None:
+    plain = "Intro paragraph here.\n\nFirst point\n\nIt matters.\n\nSecond point\n\nIt also matters."
+    marked = "Intro **paragraph** here.\r\n\r\n## First point\r\n\r\nIt matters.\r\n\r\n## Second *point*\r\n\r\nIt also matters."
+    assert parse_article(marked) == parse_article(plain)
+
+
+WINDOWS_1252_TEXT = "Café notes\n\nIntro – “quoted” and naïve.\n\nFirst point\n\nIt matters.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.txt", None, "missing.txt: no such file"),
+        ("folder", "dir", "folder: is a folder"),
+        ("empty.txt", b"", "empty.txt: the file is empty"),
+        ("blank.txt", b"  \n\t\r\n \n", "blank.txt: the article is empty"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.png: looks like a binary file"),
+        ("noise.txt", bytes(range(1, 32)) * 20, "noise.txt: looks like a binary file"),
+        ("japanese.txt", "日本語の記事です。".encode("shift_jis") * 5, "japanese.txt: unknown text encoding.*UTF-8"),
+        ("huge.txt", b"a" * (MAX_ARTICLE_BYTES + 1), r"huge.txt: is 5.0 MB; an article must be at most 5 MB"),
+        ("plain.txt", b"Just one paragraph.\n", "plain.txt: found 1 paragraph but no headings"),
+    ],
+)
+def test_load_article_refuses_with_one_line_naming_the_file(
+    tmp_path: Path, name: str, content: bytes | str | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ArticleError, match=message) as caught:
+        load_article(path)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        WINDOWS_1252_TEXT.encode("cp1252"),
+        ("\ufeff" + WINDOWS_1252_TEXT.replace("\n", "\r\n")).encode("utf-8"),
+        WINDOWS_1252_TEXT.encode("utf-16"),
+        WINDOWS_1252_TEXT.replace("Intro", "Intro\x07\x1b").encode("utf-8"),
+    ],
+    ids=["windows-1252", "utf-8-bom-crlf", "utf-16", "control-characters"],
+)
+def test_load_article_decodes_text_files(tmp_path: Path, encoded: bytes) -> None:
+    path = tmp_path / "article.txt"
+    path.write_bytes(encoded)
+    article = load_article(path)
+    assert article.title == "Café notes"
+    assert article.intro == ("Intro – “quoted” and naïve.",)
+    assert [t.heading for t in article.takeaways] == ["First point"]
+
+
+@given(st.text())
+def test_parse_article_reads_any_text_or_says_why_not(text: str) -> None:
+    try:
+        article = parse_article(text)
+    except ArticleError as error:
+        assert "\n" not in str(error)
+    else:
+        assert article.takeaways
+        assert all(t.heading.strip() for t in article.takeaways)
