@@ -1,0 +1,75 @@
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from podcast.article import Article, Takeaway, load_article
+from podcast.narration import narrate, read_script, slugify, write_script
+from podcast.show import load_show
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLE = Article(
+    title="A title",
+    intro=("In 2024 we tried it.",),
+    takeaways=(
+        Takeaway("First point", ("It took 10-15 minutes.", "Watch the video below:")),
+        Takeaway("Second point", ("The U.S. team agreed.",)),
+    ),
+    conclusion=("That is all.",),
+)
+
+
+def test_intro_names_show_episode_and_count_then_announced_takeaways_then_outro() -> None:
+    script = narrate(ARTICLE, "Test Show", "Episode One")
+    assert [s.name for s in script.segments] == ["00-intro", "01-first-point", "02-second-point", "03-outro"]
+    assert [s.title for s in script.segments] == ["Introduction", "First point", "Second point", "Wrap-up"]
+    intro, first, second, outro = (s.paragraphs for s in script.segments)
+    assert intro == ("Welcome to Test Show. This is Episode One.", "In twenty twenty-four we tried it.", "Two takeaways follow.")
+    assert first == ("Takeaway one: First point.", "It took ten to fifteen minutes.")  # the video is not spoken
+    assert second == ("Takeaway two: Second point.", "The U S team agreed.")
+    assert outro == ("That is all.", "That was Episode One, from Test Show. Thanks for listening.")
+    assert script.slug == "episode-one"
+    assert script.description == "In 2024 we tried it.\n\n1. First point\n2. Second point"
+
+
+def test_the_demo_scripts_in_the_repository_are_what_narration_writes(tmp_path: Path) -> None:
+    """Golden files: scripts/<slug>/ of the demo show is exactly the sample article's narration."""
+    article = load_article(REPO / "articles" / "sample.md")
+    script = narrate(article, load_show(REPO).title, article.title)
+    write_script(script, tmp_path / script.slug)
+    committed = REPO / "scripts" / script.slug
+    written = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / script.slug).iterdir()}
+    assert written == {p.name: p.read_text(encoding="utf-8") for p in committed.iterdir()}
+
+
+def test_write_then_read_gives_the_same_script_and_drops_stale_segments(tmp_path: Path) -> None:
+    script = narrate(ARTICLE, "Test Show", "Episode “One”")
+    folder = tmp_path / script.slug
+    (folder).mkdir()
+    (folder / "07-old-takeaway.txt").write_text("# Old\n\nGone after the rewrite.\n")
+    (folder / "notes.txt").write_text("a person's own notes stay")
+    write_script(script, folder)
+    assert read_script(folder) == script
+    assert not (folder / "07-old-takeaway.txt").exists() and (folder / "notes.txt").exists()
+
+
+def test_hand_edits_are_read_back(tmp_path: Path) -> None:
+    folder = tmp_path / "edited"
+    write_script(narrate(ARTICLE, "Show", "Edited"), folder)
+    (folder / "01-first-point.txt").write_text("# Renamed chapter\n\nNew words,\nwrapped by hand.\n\n\nSecond paragraph.")
+    (folder / "02-second-point.txt").write_text("No heading line here.\n")
+    (folder / "episode.toml").unlink()
+    script = read_script(folder)
+    assert script.title == "edited"
+    assert script.segments[1].title == "Renamed chapter"
+    assert script.segments[1].paragraphs == ("New words, wrapped by hand.", "Second paragraph.")
+    assert script.segments[2].title == "Second point"
+    assert script.segments[1].sentences() == [["New words, wrapped by hand."], ["Second paragraph."]]
+
+
+@given(st.text())
+def test_slugs_are_always_safe_file_names(title: str) -> None:
+    slug = slugify(title)
+    assert slug and len(slug) <= 60 and slug not in {".", ".."}
+    assert set(slug) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+    assert slugify(title) == slug
