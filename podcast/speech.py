@@ -1,0 +1,295 @@
+"""Script -> speech: every sentence synthesised to a WAV piece, in worker processes, cached by content.
+
+Engines are registered by name in `ENGINES`; pyttsx3 (espeak-ng on Linux) is the default
+and is registered exactly like any other would be. An engine lives only inside spawn-started
+worker processes: espeak-ng initialises once per process and a forked copy of an initialised
+one can hang, so the parent process never loads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import wave
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Protocol
+
+from podcast.errors import SpeechError
+
+SAMPLE_WIDTH = 2  # bytes: every engine here writes 16-bit mono PCM WAV
+
+
+@dataclass(frozen=True)
+class Voice:
+    """What decides how a text sounds, and so what the cache is keyed on."""
+
+    engine: str = "pyttsx3"
+    name: str = ""  # empty: the engine's default voice for `language`
+    rate: int = 165  # words a minute
+    language: str = "en-US"
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str
+    name: str
+    languages: tuple[str, ...]
+    gender: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One synthesised sentence: its text and its WAV in the cache."""
+
+    text: str
+    wav: Path
+
+
+class Engine(Protocol):
+    """A speech engine, constructed once inside each worker process."""
+
+    @staticmethod
+    def version() -> str:
+        """Which engine build speaks, without loading it: part of the cache key."""
+
+    def synthesize(self, text: str, path: Path) -> None:
+        """Write `text` as 16-bit mono WAV to `path`."""
+
+    def voices(self) -> list[VoiceInfo]:
+        ...
+
+
+class Pyttsx3Engine:
+    """pyttsx3's espeak-ng driver, using the system library when present, else the espeakng-loader wheel."""
+
+    def __init__(self, voice: Voice) -> None:
+        _make_espeak_loadable()
+        try:
+            import pyttsx3
+        except Exception as error:  # pyttsx3 raises a bare RuntimeError when no espeak is found
+            raise SpeechError(f"cannot load the pyttsx3 speech engine: {error}") from None
+        self._engine = pyttsx3.init()
+        self._engine.setProperty("rate", voice.rate)
+        if voice.name and voice.name not in {v.id for v in self.voices()}:
+            # espeak-ng would silently fall back to another voice.
+            raise SpeechError(f"unknown voice {voice.name!r}: `podcast voices` lists this engine's voices")
+        self._engine.setProperty("voice", voice.name or self._default_voice(voice.language))
+        # The first runAndWait of a process can return before synthesis has ended; a short
+        # first utterance takes that hit instead of a real sentence.
+        scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"podcast-warmup-{os.getpid()}.wav"
+        self.synthesize("Ready.", scratch)
+        scratch.unlink(missing_ok=True)
+
+    @staticmethod
+    def version() -> str:
+        from importlib.metadata import version
+
+        library = ctypes.util.find_library("espeak-ng") or "espeakng-loader-" + version("espeakng-loader")
+        return f"pyttsx3-{version('pyttsx3')} {library}"
+
+    def _default_voice(self, language: str) -> str:
+        wanted = language.lower()
+        voices = self.voices()
+        for rule in (lambda v: wanted in v.languages, lambda v: v.id.endswith("/" + wanted.split("-")[0])):
+            for voice in voices:
+                if rule(voice):
+                    return voice.id
+        return self._engine.getProperty("voice")
+
+    def synthesize(self, text: str, path: Path) -> None:
+        # The driver prints "Audio saved to ..." for every file: keep stdout clean.
+        with contextlib.redirect_stdout(io.StringIO()):
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+
+    def voices(self) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(v.id, v.name, tuple(lang.lower() for lang in v.languages), v.gender or "")
+            for v in self._engine.getProperty("voices")
+        ]
+
+
+ENGINES: dict[str, type[Engine]] = {"pyttsx3": Pyttsx3Engine}
+
+
+def _make_espeak_loadable() -> None:
+    """Prefer the system's libespeak-ng; without it, preload the wheel's copy under the same soname."""
+    if ctypes.util.find_library("espeak-ng"):
+        return
+    try:
+        import espeakng_loader
+    except ImportError:
+        raise SpeechError("no espeak-ng found: install espeak-ng or `pip install espeakng-loader`") from None
+    ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
+    os.environ.setdefault("ESPEAK_DATA_PATH", espeakng_loader.get_data_path())
+
+
+def cache_dir() -> Path:
+    """The speech cache, shared by every show of this user (XDG_CACHE_HOME honoured)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "podcast-digest" / "speech"
+
+
+def cache_path(text: str, voice: Voice, engine_version: str) -> Path:
+    """Where the WAV of `text` in `voice` lives: same text, voice and engine build, same file."""
+    key = json.dumps([engine_version, voice.engine, voice.name, voice.rate, voice.language, text])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return cache_dir() / digest[:2] / f"{digest}.wav"
+
+
+def wav_seconds(path: Path) -> float | None:
+    """Duration of a complete 16-bit mono WAV, or None when the file is missing, truncated or not one."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            frames, rate = wav.getnframes(), wav.getframerate()
+            if wav.getsampwidth() != SAMPLE_WIDTH or wav.getnchannels() != 1:
+                return None
+        # A file cut short keeps its header's frame count: compare it with the bytes on disk.
+        if frames == 0 or path.stat().st_size < 44 + frames * SAMPLE_WIDTH:
+            return None
+        return frames / rate
+    except (OSError, EOFError, wave.Error):
+        return None
+
+
+def plausible(text: str, seconds: float, rate: int) -> bool:
+    """Whether a piece's duration fits its word count at `rate` words a minute.
+
+    >>> plausible("Four words are here.", 1.5, 165)
+    True
+    >>> plausible("Four words are here.", 0.05, 165)
+    False
+    """
+    expected = len(text.split()) * 60 / rate
+    return expected * 0.25 <= seconds <= expected * 4 + 2
+
+
+# --- inside a worker process -------------------------------------------------------------
+
+_worker_engine: Engine | None = None
+_worker_failure = ""
+
+
+def _start_worker(voice: Voice) -> None:
+    """Load the engine once. A failure is kept and raised by each task, where its message
+    reaches the caller (an initializer's exception would only break the pool)."""
+    global _worker_engine, _worker_failure
+    try:
+        _worker_engine = ENGINES[voice.engine](voice)
+    except Exception as error:
+        _worker_failure = str(error) or type(error).__name__
+
+
+def _engine_in_worker() -> Engine:
+    if _worker_engine is None:
+        raise SpeechError(_worker_failure)
+    return _worker_engine
+
+
+def _synthesize(text: str, target: Path, rate: int) -> None:
+    """Synthesise into a temporary file beside `target`, check it, then rename it into place."""
+    engine = _engine_in_worker()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.stem}.{os.getpid()}.wav")
+    for _attempt in range(2):  # a rare early return from the engine is retried once
+        temporary.unlink(missing_ok=True)
+        engine.synthesize(text, temporary)
+        seconds = wav_seconds(temporary)
+        if seconds is not None and plausible(text, seconds, rate):
+            os.replace(temporary, target)
+            return
+    temporary.unlink(missing_ok=True)
+    found = "no audio" if seconds is None else f"{seconds:.1f} s of audio"
+    raise SpeechError(f"the engine produced {found} for {len(text.split())} words")
+
+
+def _list_voices() -> list[VoiceInfo]:
+    return _engine_in_worker().voices()
+
+
+# --- in the calling process ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    """A sentence to speak, and the label of the segment it belongs to (for error messages)."""
+
+    text: str
+    segment: str
+
+
+def _engine(voice: Voice) -> type[Engine]:
+    if voice.engine not in ENGINES:
+        raise SpeechError(f"unknown speech engine {voice.engine!r} (known: {', '.join(ENGINES)})")
+    return ENGINES[voice.engine]
+
+
+def _pool(voice: Voice, workers: int) -> ProcessPoolExecutor:
+    _engine(voice)
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(voice,),
+    )
+
+
+def list_voices(voice: Voice) -> list[VoiceInfo]:
+    """The voices `voice.engine` offers on this machine."""
+    with _pool(voice, 1) as pool:
+        return _result(pool.submit(_list_voices))
+
+
+def _result(future: Future):  # type: ignore[type-arg]
+    """A worker's result; any failure, including an engine that could not start, as a SpeechError."""
+    try:
+        return future.result()
+    except SpeechError:
+        raise
+    except BrokenProcessPool:
+        raise SpeechError("a speech worker process died") from None
+    except Exception as error:
+        raise SpeechError(str(error)) from None
+
+
+def speak(
+    requests: Iterable[Request],
+    voice: Voice,
+    progress: Callable[[int], None] = lambda done: None,
+    workers: int | None = None,
+) -> list[Piece]:
+    """Speak every request, reusing cached audio; returns one Piece per request, in order.
+
+    Only texts missing from the cache start worker processes at all, so a rebuild with
+    nothing changed costs no synthesis.
+    """
+    requests = list(requests)
+    version = _engine(voice).version()
+    pieces = [Piece(r.text, cache_path(r.text, voice, version)) for r in requests]
+    missing: dict[Path, Request] = {}
+    for request, piece in zip(requests, pieces):
+        if piece.wav not in missing and wav_seconds(piece.wav) is None:
+            missing[piece.wav] = request
+    progress(len(pieces) - len(missing))
+    if not missing:
+        return pieces
+    with _pool(voice, workers or min(2, os.cpu_count() or 1)) as pool:
+        futures = {path: pool.submit(_synthesize, r.text, path, voice.rate) for path, r in missing.items()}
+        for path, future in futures.items():
+            try:
+                _result(future)
+            except SpeechError as error:
+                for other in futures.values():
+                    other.cancel()
+                raise SpeechError(f"speech failed in {missing[path].segment!r}: {error}") from None
+            progress(1)
+    return pieces

@@ -1,0 +1,53 @@
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+SHARED_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "articles"
+REAL_ARTICLE = SHARED_ARTICLES / "zuckerberg-bloomberg-interview.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One fresh speech cache for the run: tests really synthesise, then share what they made.
+
+    Set in os.environ (not monkeypatch) so spawn-started speech workers inherit it.
+    """
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    return folder / "podcast-digest" / "speech"
+
+
+@pytest.fixture
+def real_headings(real_article: Path) -> list[str]:
+    """The real article's takeaways as a careful reader counts them, read from the numbered
+    list in ../shared/articles/README.md (so no text of the article is copied here)."""
+    readme = (SHARED_ARTICLES / "README.md").read_text(encoding="utf-8")
+    section = readme.split(f"## {real_article.name}", 1)[1]
+    return [re.sub(r" \(.*", "", line) for line in re.findall(r"^ +\d+\. (.+)$", section, re.M)]
+
+
+@pytest.fixture
+def real_article() -> Path:
+    if not REAL_ARTICLE.exists():
+        pytest.skip("../shared/articles is not beside this checkout")
+    return REAL_ARTICLE
+
+
+def decode_mp3(path: Path) -> "AudioSegment":
+    """Decode an MP3 to 44.1 kHz mono PCM with the ffmpeg the project uses (pydub would need ffprobe)."""
+    import subprocess
+
+    from pydub import AudioSegment
+
+    from podcast.mix import ffmpeg
+
+    command = [ffmpeg(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "44100", "-"]
+    pcm = subprocess.run(command, check=True, capture_output=True).stdout
+    return AudioSegment(data=pcm, sample_width=2, frame_rate=44100, channels=1)
+
+
+@pytest.fixture
+def decode():
+    return decode_mp3

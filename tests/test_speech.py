@@ -1,0 +1,71 @@
+import wave
+from pathlib import Path
+
+import pytest
+
+from podcast.errors import SpeechError
+from podcast.speech import Request, Voice, cache_path, list_voices, speak, wav_seconds
+
+VOICE = Voice()
+
+
+def test_each_sentence_becomes_a_checked_wav_in_the_cache(speech_cache: Path) -> None:
+    short, long = "A short one.", "This sentence is clearly quite a lot longer than the short one before it."
+    pieces = speak([Request(short, "Intro"), Request(long, "Intro")], VOICE)
+    assert [p.text for p in pieces] == [short, long]
+    assert all(p.wav.is_relative_to(speech_cache) for p in pieces)
+    seconds = [wav_seconds(p.wav) for p in pieces]
+    assert 0.3 < seconds[0] < seconds[1] < 10
+    with wave.open(str(pieces[0].wav)) as wav:
+        assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
+
+
+def test_unchanged_text_is_never_synthesised_twice(speech_cache: Path) -> None:
+    first = speak([Request("Cached once, then reused.", "A")], VOICE)
+    stamp = first[0].wav.stat().st_mtime_ns
+    done: list[int] = []
+    again = speak([Request("Cached once, then reused.", "A"), Request("A new sentence here.", "B")], VOICE, done.append)
+    assert again[0].wav == first[0].wav and again[0].wav.stat().st_mtime_ns == stamp
+    assert sum(done) == 2 and done[0] == 1  # the cached piece counted at once, the new one after
+
+
+def test_voice_and_rate_are_part_of_the_cache_key() -> None:
+    paths = {
+        cache_path("Same words.", voice, "v1")
+        for voice in (VOICE, Voice(rate=120), Voice(name="gmw/en"), Voice(engine="other"))
+    }
+    assert len(paths | {cache_path("Same words.", VOICE, "v2")}) == 5
+
+
+def test_a_truncated_cache_entry_is_synthesised_again() -> None:
+    (piece,) = speak([Request("This entry will be damaged on purpose.", "A")], VOICE)
+    data = piece.wav.read_bytes()
+    piece.wav.write_bytes(data[: len(data) // 2])
+    assert wav_seconds(piece.wav) is None
+    (again,) = speak([Request("This entry will be damaged on purpose.", "A")], VOICE)
+    assert again.wav.read_bytes() == data
+
+
+def test_rate_changes_the_pace() -> None:
+    text = "Pace is measured by how long these same eleven words take to say aloud."
+    (slow,) = speak([Request(text, "A")], Voice(rate=110))
+    (fast,) = speak([Request(text, "A")], Voice(rate=250))
+    assert wav_seconds(slow.wav) > 1.6 * wav_seconds(fast.wav)
+
+
+@pytest.mark.parametrize(
+    "voice, message",
+    [
+        (Voice(name="no/such-voice"), "speech failed in 'Intro': unknown voice 'no/such-voice'"),
+        (Voice(engine="nonesuch"), "unknown speech engine 'nonesuch'"),
+    ],
+)
+def test_engine_failures_are_speech_errors_naming_the_problem(voice: Voice, message: str) -> None:
+    with pytest.raises(SpeechError, match=message):
+        speak([Request("Never spoken, as the engine cannot start.", "Intro")], voice)
+
+
+def test_voices_lists_the_engines_voices_with_languages() -> None:
+    voices = {v.id: v for v in list_voices(VOICE)}
+    assert "en-us" in voices["gmw/en-us"].languages
+    assert len(voices) > 20
