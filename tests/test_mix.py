@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from podcast.mix import PARAGRAPH_PAUSE, SEGMENT_PAUSE, SpokenSegment, Tags, mix
+from podcast.narration import Script
+from podcast.speech import Request, Voice, speak, wav_seconds
+
+SEGMENTS = {
+    "Introduction": [["Welcome to the test show.", "Two chapters follow."]],
+    "The middle part": [["Takeaway one: the middle part."], ["It has a second paragraph.", "And two sentences."]],
+    "Wrap-up": [["Thanks for listening."]],
+}
+
+
+@pytest.fixture(scope="module")
+def spoken() -> list[SpokenSegment]:
+    texts = [(title, sentence) for title, paras in SEGMENTS.items() for para in paras for sentence in para]
+    pieces = iter(speak([Request(text, title) for title, text in texts], Voice()))
+    return [
+        SpokenSegment(title, tuple(tuple(next(pieces) for _ in para) for para in paras))
+        for title, paras in SEGMENTS.items()
+    ]
+
+
+@pytest.fixture(scope="module")
+def episode(spoken: list[SpokenSegment], tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("episodes") / "test-episode.mp3"
+    script = Script("A test episode", "test-episode", "Notes.", ())
+    return mix(script, spoken, Tags("The Test Show", "Ann Author", "2026"), path)
+
+
+def test_the_episode_is_an_mp3_of_the_computed_duration(episode, spoken: list[SpokenSegment]) -> None:
+    audio = MP3(episode.path)
+    assert audio.info.channels == 1 and audio.info.sample_rate == 44100
+    assert abs(audio.info.length - episode.duration) < 0.1
+    speech = sum(wav_seconds(p.wav) for s in spoken for para in s.paragraphs for p in para)
+    pauses = 2 * SEGMENT_PAUSE + PARAGRAPH_PAUSE
+    # Padding trimmed from each piece, pauses of our own added: shorter than the raw pieces plus pauses.
+    assert pauses < episode.duration < speech + pauses + 1
+
+
+def test_decoded_audio_matches_the_duration(episode, decode) -> None:
+    decoded = decode(episode.path)
+    assert abs(decoded.duration_seconds - episode.duration) < 0.1
+    assert decoded.dBFS > -40  # speech, not silence
+
+
+def test_id3_tags_and_one_chapter_per_segment(episode) -> None:
+    tags = ID3(episode.path)
+    assert tags.version[:2] == (2, 3)
+    assert (str(tags["TIT2"]), str(tags["TPE1"]), str(tags["TALB"])) == (
+        "A test episode",
+        "Ann Author",
+        "The Test Show",
+    )
+    chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [str(c.sub_frames["TIT2"]) for c in chapters] == list(SEGMENTS)
+    assert [c.element_id for c in chapters] == tags.getall("CTOC")[0].child_element_ids
+    assert [c.start_time for c in chapters] == [round(c.start * 1000) for c in episode.chapters]
+    assert chapters[0].start_time == 0 and chapters[-1].end_time == round(episode.duration * 1000)
+    for before, after in zip(chapters, chapters[1:]):
+        assert before.end_time == after.start_time
+
+
+def test_chapters_start_where_their_speech_starts(episode, decode) -> None:
+    """Just before each chapter is the segment pause's silence; just after it, speech."""
+    decoded = decode(episode.path)
+    for chapter in episode.chapters[1:]:
+        at = round(chapter.start * 1000)
+        assert decoded[at - 300 : at - 50].dBFS < -50
+        assert decoded[at : at + 300].dBFS > -35
+
+
+def test_cover_art_is_embedded(spoken: list[SpokenSegment], tmp_path: Path) -> None:
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    script = Script("With cover", "with-cover", "", ())
+    result = mix(script, spoken[:1], Tags("Show", "Me", "2026", cover), tmp_path / "with-cover.mp3")
+    (picture,) = ID3(result.path).getall("APIC")
+    assert picture.mime == "image/png" and picture.data == cover.read_bytes()
