@@ -1,0 +1,376 @@
+"""publish: the catalog and the feed, read back the way podcast apps read them.
+
+Feeds are parsed with feedparser (a real client's parser) and with xml.etree (strict XML);
+episodes are real MPEG audio files of known size.
+"""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ElementTree
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import feedparser
+import mutagen.mp3
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from podcast.errors import PublishError, SettingsError
+from podcast.mix import Chapter, Episode
+from podcast.publish import Entry, load_catalog, podcast_guid, publish, remove, render_feed, write_feed
+from podcast.show import Show
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
+JAN_1 = datetime(2024, 1, 1, 9, 30, tzinfo=timezone.utc)
+
+# Podcasting 2.0: podcast:guid is uuid5 of the feed URL without scheme and trailing slash, in this namespace.
+SPEC_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+# One MPEG-1 Layer III frame: 128 kb/s, 44.1 kHz, joint stereo, 417 bytes of silence.
+SILENT_FRAME = b"\xff\xfb\x90\x64" + bytes(413)
+
+
+def make_show(tmp_path: Path, **settings: object) -> Show:
+    settings.setdefault("base_url", "https://example.com/pod/")
+    return Show(root=tmp_path, **settings)  # type: ignore[arg-type]
+
+
+def make_episode(show: Show, slug: str, title: str = "An episode", frames: int = 40) -> Episode:
+    """A real (silent) MP3 in episodes/, its duration as mutagen reads it."""
+    path = show.episodes_dir / f"{slug}.mp3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(SILENT_FRAME * frames)
+    duration = mutagen.mp3.MP3(path).info.length
+    chapters = (Chapter("Intro", 0.0, duration / 2), Chapter("Outro", duration / 2, duration))
+    return Episode(slug, title, path, duration, chapters, f"Notes for {title}.")
+
+
+def feed_path(show: Show) -> Path:
+    return show.episodes_dir / "feed.xml"
+
+
+def parse(show: Show) -> feedparser.FeedParserDict:
+    parsed = feedparser.parse(feed_path(show).read_bytes())
+    assert not parsed.bozo, parsed.bozo_exception
+    return parsed
+
+
+def channel(show: Show) -> ElementTree.Element:
+    return ElementTree.fromstring(feed_path(show).read_bytes()).find("channel")
+
+
+def test_one_episode_reads_back_as_apple_wants_it(tmp_path):
+    show = make_show(tmp_path, title="Digest", author="Ada", email="ada@example.com", language="fr")
+    episode = make_episode(show, "first", "First takeaways", frames=100)
+
+    entry = publish(show, episode, now=JAN_1)
+
+    feed = parse(show)
+    assert feed.version == "rss20"
+    assert (feed.feed.title, feed.feed.link, feed.feed.language) == ("Digest", "https://example.com/pod/", "fr")
+    assert feed.feed.author == "Ada"
+    assert any(link.rel == "self" and link.href == "https://example.com/pod/feed.xml" for link in feed.feed.links)
+    assert feed.feed.tags[0].term == "News"
+    [item] = feed.entries
+    assert item.title == "First takeaways"
+    assert item.summary == "Notes for First takeaways."
+    assert item.id == entry.guid and entry.guid.startswith("urn:uuid:")
+    uuid.UUID(entry.guid.removeprefix("urn:uuid:"))
+    assert parsedate_to_datetime(item.published) == JAN_1 == entry.published
+    assert item.itunes_duration == "3"  # 100 frames of 1152 samples at 44.1 kHz: 2.6 s
+    assert item.itunes_episode == "1"
+    [enclosure] = item.enclosures
+    assert enclosure.href == "https://example.com/pod/first.mp3"
+    assert int(enclosure.length) == episode.path.stat().st_size == 100 * len(SILENT_FRAME) == entry.size
+    assert enclosure.type == "audio/mpeg"
+
+    xml_item = channel(show).find("item")
+    assert xml_item.find("guid").get("isPermaLink") == "false"
+    owner = channel(show).find(f"{ITUNES}owner")
+    assert (owner.findtext(f"{ITUNES}name"), owner.findtext(f"{ITUNES}email")) == ("Ada", "ada@example.com")
+    assert channel(show).findtext(f"{ITUNES}type") == "episodic"
+    assert channel(show).findtext("lastBuildDate")
+    assert channel(show).findtext("generator").startswith("podcast-digest")
+
+
+def test_catalog_round_trips_the_entry(tmp_path):
+    show = make_show(tmp_path)
+    entry = publish(show, make_episode(show, "first"), now=JAN_1 + timedelta(microseconds=123))
+    assert load_catalog(show) == [entry]
+    assert entry.published == JAN_1  # whole seconds, as pubDate says it
+    assert entry.filename == "first.mp3"
+
+
+@pytest.mark.parametrize(("explicit", "text"), [(False, "false"), (True, "true")])
+def test_explicit_is_true_or_false(tmp_path, explicit, text):
+    # feedparser maps only yes/clean, so read the tag itself.
+    show = make_show(tmp_path, explicit=explicit)
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    assert [e.text for e in channel(show).iter(f"{ITUNES}explicit")] == [text]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "slug", "href"),
+    [
+        ("https://example.com/pod/", "first", "https://example.com/pod/first.mp3"),
+        ("https://example.com/pod", "first", "https://example.com/pod/first.mp3"),
+        ("http://127.0.0.1:8000/", "first", "http://127.0.0.1:8000/first.mp3"),
+        ("https://example.com", "two words", "https://example.com/two%20words.mp3"),
+        ("https://example.com/a/", "café#1", "https://example.com/a/caf%C3%A9%231.mp3"),
+    ],
+)
+def test_enclosure_url_is_absolute_under_base_url(tmp_path, base_url, slug, href):
+    show = make_show(tmp_path, base_url=base_url)
+    publish(show, make_episode(show, slug), now=JAN_1)
+    assert parse(show).entries[0].enclosures[0].href == href
+
+
+def test_owner_is_left_out_without_an_email(tmp_path):
+    show = make_show(tmp_path, email="")
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    assert channel(show).find(f"{ITUNES}owner") is None
+    assert channel(show).find(f"{PODCAST}locked").get("owner") is None
+
+
+def test_second_episode_comes_first(tmp_path):
+    show = make_show(tmp_path)
+    publish(show, make_episode(show, "first", "First"), now=JAN_1)
+    publish(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
+
+    items = parse(show).entries
+    assert [item.title for item in items] == ["Second", "First"]
+    assert [item.itunes_episode for item in items] == ["2", "1"]
+
+
+def test_republishing_keeps_guid_and_date_and_updates_the_file(tmp_path):
+    show = make_show(tmp_path)
+    first = publish(show, make_episode(show, "first", "First", frames=20), now=JAN_1)
+    publish(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
+
+    rebuilt = make_episode(show, "first", "First, rebuilt", frames=60)
+    again = publish(show, rebuilt, now=JAN_1 + timedelta(days=2))
+
+    assert (again.guid, again.published) == (first.guid, first.published)
+    assert again.size == rebuilt.path.stat().st_size == 60 * len(SILENT_FRAME) != first.size
+    assert [entry.slug for entry in load_catalog(show)] == ["first", "second"]  # replaced in place
+    items = parse(show).entries
+    assert [item.title for item in items] == ["Second", "First, rebuilt"]
+    assert items[1].id == first.guid
+    assert parsedate_to_datetime(items[1].published) == JAN_1
+    assert int(items[1].enclosures[0].length) == again.size
+    assert [item.itunes_episode for item in items] == ["2", "1"]
+
+
+def test_remove_takes_the_episode_out_and_deletes_its_mp3(tmp_path):
+    show = make_show(tmp_path)
+    first = publish(show, make_episode(show, "first", "First"), now=JAN_1)
+    publish(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
+
+    removed = remove(show, "second")
+
+    assert removed.slug == "second" and removed.title == "Second"
+    assert load_catalog(show) == [first]
+    assert [item.title for item in parse(show).entries] == ["First"]
+    assert not (show.episodes_dir / "second.mp3").exists()
+    assert (show.episodes_dir / "first.mp3").exists()
+
+
+def test_removing_an_unknown_slug_fails_and_changes_nothing(tmp_path):
+    show = make_show(tmp_path)
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    before = feed_path(show).read_bytes()
+    with pytest.raises(PublishError, match="'nope'.*first"):
+        remove(show, "nope")
+    assert feed_path(show).read_bytes() == before
+
+
+CORRUPT_CATALOGS = {
+    "not JSON": b'{"episodes": [',
+    "not UTF-8": b'{"episodes": ["\xff"]}',
+    "a list": b"[]",
+    "no episodes": b"{}",
+    "episode not an object": b'{"episodes": ["first"]}',
+    "missing field": b'{"episodes": [{"slug": "first"}]}',
+    "wrong type": (
+        b'{"episodes": [{"slug": "first", "guid": "g", "title": null, "description": "", '
+        b'"published": "2024-01-01T00:00:00+00:00", "duration": 1, "size": 1, "chapters": []}]}'
+    ),
+    "naive date": (
+        b'{"episodes": [{"slug": "first", "guid": "g", "title": "t", "description": "", '
+        b'"published": "2024-01-01T00:00:00", "duration": 1, "size": 1, "chapters": []}]}'
+    ),
+    "bad date": (
+        b'{"episodes": [{"slug": "first", "guid": "g", "title": "t", "description": "", '
+        b'"published": "yesterday", "duration": 1, "size": 1, "chapters": []}]}'
+    ),
+    "slug twice": (
+        b'{"episodes": ['
+        + b",".join(
+            [b'{"slug": "first", "guid": "g", "title": "t", "description": "", '
+             b'"published": "2024-01-01T00:00:00+00:00", "duration": 1, "size": 1, "chapters": []}'] * 2
+        )
+        + b"]}"
+    ),
+}
+
+
+@pytest.mark.parametrize("content", CORRUPT_CATALOGS.values(), ids=CORRUPT_CATALOGS.keys())
+def test_a_corrupt_catalog_fails_in_one_line_and_is_left_untouched(tmp_path, content):
+    show = make_show(tmp_path)
+    episode = make_episode(show, "second")
+    catalog = show.episodes_dir / "catalog.json"
+    catalog.write_bytes(content)
+
+    for attempt in (lambda: load_catalog(show), lambda: publish(show, episode), lambda: remove(show, "first")):
+        with pytest.raises(PublishError) as error:
+            attempt()
+        assert str(error.value).startswith(str(catalog)) and "\n" not in str(error.value)
+
+    assert catalog.read_bytes() == content
+    assert not feed_path(show).exists()
+    assert sorted(p.name for p in show.episodes_dir.iterdir()) == ["catalog.json", "second.mp3"]
+
+
+@pytest.mark.parametrize(
+    ("title", "cleaned", "feedparser_title"),
+    [
+        ("Cats <&> dogs", "Cats <&> dogs", "Cats <&> dogs"),
+        ("Bell\x07 and\x00 null", "Bell and null", "Bell and null"),
+        ("Tab\tand\nnewline kept", "Tab\tand\nnewline kept", "Tab\tand\nnewline kept"),
+        ("C1\x85 control, \ufffe non-character", "C1 control,  non-character", "C1 control,  non-character"),
+        # The XML carries it exactly; feedparser escapes what looks like markup in a title.
+        ("]]> <![CDATA[ &amp;", "]]> <![CDATA[ &amp;", "]]> &lt;![CDATA[ &amp;"),
+        ("Ünïcödé — ✓", "Ünïcödé — ✓", "Ünïcödé — ✓"),
+        ("\x01\x02", "", "first"),  # nothing left of the title: the slug stands in
+    ],
+)
+def test_any_text_gives_a_well_formed_feed(tmp_path, title, cleaned, feedparser_title):
+    show = make_show(tmp_path, title=f"Show {title}", description=f"About {title}", author=f"By {title}")
+    episode = make_episode(show, "first", title)
+    publish(show, Episode(episode.slug, title, episode.path, 1.0, (), f"Notes: {title}"), now=JAN_1)
+
+    root = channel(show)  # a strict XML parser: raises on anything not well-formed
+    assert root.findtext("title") == f"Show {cleaned}"
+    assert root.findtext("description") == f"About {cleaned}"
+    assert root.findtext(f"{ITUNES}author") == f"By {cleaned}"
+    assert root.find("item").findtext("title") == (cleaned or "first")
+    assert root.find("item").findtext("description") == f"Notes: {cleaned}"
+    assert parse(show).entries[0].title == feedparser_title
+
+
+@given(st.text())
+def test_render_feed_is_well_formed_for_any_text(text):
+    show = Show(root=Path("."), title=f"T{text}", description=f"D{text}", author=text)
+    entry = Entry("e", "urn:uuid:x", text, text, JAN_1, 1.0, 1, ())
+    root = ElementTree.fromstring(render_feed(show, [entry])).find("channel")
+    assert root.findtext("title").startswith("T")
+    assert root.find("item").find("guid").text == "urn:uuid:x"
+
+
+@pytest.mark.parametrize(
+    ("feed_url", "guid"),
+    [
+        # The example the Podcasting 2.0 specification gives for podcast:guid.
+        ("https://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),
+        ("http://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),
+        ("https://example.com/feed/", str(uuid.uuid5(SPEC_NAMESPACE, "example.com/feed"))),
+    ],
+)
+def test_podcast_guid_follows_the_specification(feed_url, guid):
+    assert str(podcast_guid(feed_url)) == guid
+
+
+@pytest.mark.parametrize(
+    ("base_url", "name"),
+    [
+        ("https://example.com/pod/", "example.com/pod/feed.xml"),
+        ("https://example.com/pod", "example.com/pod/feed.xml"),
+        ("http://127.0.0.1:8000/", "127.0.0.1:8000/feed.xml"),
+    ],
+)
+def test_podcast_guid_is_uuid5_of_the_feed_url_and_stable(tmp_path, base_url, name):
+    expected = str(uuid.uuid5(SPEC_NAMESPACE, name))
+    show = make_show(tmp_path, base_url=base_url)
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    guids = [channel(show).findtext(f"{PODCAST}guid")]
+    publish(show, make_episode(show, "second"), now=JAN_1 + timedelta(days=1))
+    write_feed(make_show(tmp_path, base_url=base_url, title="Renamed"), load_catalog(show))
+    guids.append(channel(show).findtext(f"{PODCAST}guid"))
+
+    assert guids == [expected, expected]
+    assert channel(show).findtext(f"{PODCAST}locked") == "no"
+    assert b'xmlns:podcast="https://podcastindex.org/namespace/1.0"' in feed_path(show).read_bytes()
+
+
+def test_write_feed_applies_new_settings_to_the_published_episodes(tmp_path):
+    show = make_show(tmp_path)
+    entry = publish(show, make_episode(show, "first"), now=JAN_1)
+
+    write_feed(make_show(tmp_path, title="Renamed", explicit=True), load_catalog(show))
+
+    feed = parse(show)
+    assert feed.feed.title == "Renamed"
+    assert [item.id for item in feed.entries] == [entry.guid]
+    assert channel(show).findtext(f"{ITUNES}explicit") == "true"
+
+
+@pytest.mark.parametrize(
+    ("cover", "href"),
+    [
+        ("cover.jpg", "https://example.com/pod/cover.jpg"),
+        # feedgen's own itunes_image would silently drop these two.
+        ("art/Cover.PNG", "https://example.com/pod/Cover.PNG"),
+        ("art/my cover.jpeg", "https://example.com/pod/my%20cover.jpeg"),
+        ("", None),
+    ],
+)
+def test_cover_is_the_itunes_image_and_the_rss_image(tmp_path, cover, href):
+    show = make_show(tmp_path, cover=cover)
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    images = channel(show).findall(f"{ITUNES}image")
+    assert [image.get("href") for image in images] == ([href] if href else [])
+    assert channel(show).findtext("image/url") == href
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"title": "\x01"}, "title"),
+        ({"description": ""}, "description"),
+    ],
+)
+def test_a_bad_setting_fails_before_anything_is_written(tmp_path, settings, message):
+    show = make_show(tmp_path, **settings)
+    episode = make_episode(show, "first")
+    with pytest.raises(SettingsError, match=message):
+        publish(show, episode, now=JAN_1)
+    assert [p.name for p in show.episodes_dir.iterdir()] == ["first.mp3"]
+
+
+def test_remove_with_a_bad_setting_keeps_the_mp3(tmp_path):
+    show = make_show(tmp_path)
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    catalog = (show.episodes_dir / "catalog.json").read_bytes()
+    with pytest.raises(SettingsError):
+        remove(make_show(tmp_path, title=""), "first")
+    assert (show.episodes_dir / "first.mp3").exists()
+    assert (show.episodes_dir / "catalog.json").read_bytes() == catalog
+
+
+def test_an_mp3_outside_episodes_is_refused(tmp_path):
+    show = make_show(tmp_path)
+    elsewhere = tmp_path / "elsewhere.mp3"
+    elsewhere.write_bytes(SILENT_FRAME * 4)
+    with pytest.raises(PublishError, match="put the MP3 there"):
+        publish(show, Episode("first", "First", elsewhere, 0.1, (), ""), now=JAN_1)
+    assert not show.episodes_dir.exists()
+
+
+def test_a_missing_mp3_is_refused(tmp_path):
+    show = make_show(tmp_path)
+    path = show.episodes_dir / "first.mp3"
+    with pytest.raises(PublishError, match="cannot publish"):
+        publish(show, Episode("first", "First", path, 0.1, (), ""), now=JAN_1)
