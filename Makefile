@@ -1,0 +1,23 @@
+# Two commands do all the set-up on a machine with Python 3.10+ and make:
+#   make demo   builds the demo show's episode from articles/sample.md
+#   make test   runs the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test bench clean
+
+$(BIN)/podcast: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/podcast
+	$(BIN)/podcast build articles/sample.md
+
+test: $(BIN)/podcast
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) episodes/*.mp3 episodes/*.xml episodes/*.json

@@ -1,0 +1,3 @@
+from podcast.cli import cli
+
+cli(prog_name="podcast")

@@ -1,0 +1,62 @@
+"""The pipeline, stage after stage: source -> Script -> speech -> Episode -> feed.
+
+Each stage is a plain function in its own module; this one only wires them together, so the
+CLI makes one call per command and Python callers get exactly the same results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from podcast.article import load_article
+from podcast.mix import SpokenSegment, Tags, mix
+from podcast.narration import Script, narrate, read_script, write_script
+from podcast.publish import Entry, publish
+from podcast.show import Show
+from podcast.speech import Request, Voice, speak
+
+Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
+
+
+def script(show: Show, source: Path, title: str | None = None) -> tuple[Script, Path]:
+    """Narrate an article (or re-read a script folder) and write the script; returns it and its folder."""
+    if source.is_dir():
+        narration = read_script(source)
+        return (replace(narration, title=title) if title else narration), source
+    article = load_article(source)
+    narration = narrate(article, show.title, title or article.title or _title_from_name(source))
+    folder = show.scripts_dir / narration.slug
+    write_script(narration, folder)
+    return narration, folder
+
+
+def build(show: Show, source: Path, title: str | None = None, progress: Progress | None = None) -> Entry:
+    """Build and publish one episode from an article file or a script folder."""
+    narration, _folder = script(show, source, title)
+    shape = [segment.sentences() for segment in narration.segments]
+    requests = [
+        Request(sentence, segment.title)
+        for segment, paragraphs in zip(narration.segments, shape)
+        for paragraph in paragraphs
+        for sentence in paragraph
+    ]
+    report = (lambda done: progress(done, len(requests))) if progress else (lambda done: None)
+    pieces = iter(speak(requests, Voice(show.engine, show.voice, show.rate, show.language), report))
+    spoken = [
+        SpokenSegment(segment.title, tuple(tuple(next(pieces) for _ in paragraph) for paragraph in paragraphs))
+        for segment, paragraphs in zip(narration.segments, shape)
+    ]
+    tags = Tags(show.title, show.author, str(dt.date.today().year), show.cover_path)
+    episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
+    return publish(show, episode)
+
+
+def _title_from_name(path: Path) -> str:
+    """
+    >>> _title_from_name(Path("notes/my_weekly-digest.md"))
+    'My weekly digest'
+    """
+    return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled"

@@ -1,0 +1,145 @@
+"""The `podcast` command: parse options, make one library call, print the outcome.
+
+Heavy modules (pydub, feedgen, the speech engine) are imported inside the commands that need
+them, so `podcast --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from podcast.errors import PodcastError
+from podcast.show import load_show
+
+
+class _Group(click.Group):
+    """Turns the library's own errors into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PodcastError as error:
+            raise click.ClickException(str(error)) from None
+
+
+show_option = click.option(
+    "--show",
+    "show_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The show folder: where podcast.toml, scripts/ and episodes/ are.",
+)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="podcast-digest")
+def cli() -> None:
+    """Turn a written takeaways digest into a podcast episode and feed, offline."""
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--title", help="Episode title (default: the article's title, else its file name).")
+@click.option("--voice", help="Voice id of the speech engine (see `podcast voices`).")
+@click.option("--rate", type=int, help="Speaking rate in words a minute.")
+@show_option
+def build(source: Path, title: str | None, voice: str | None, rate: int | None, show_dir: Path) -> None:
+    """Build and publish an episode from an article or an edited script folder.
+
+    SOURCE is a text or Markdown article, or a folder scripts/<episode> written by an
+    earlier build or by `podcast script`.
+    """
+    from podcast.build import build as build_episode
+
+    show = load_show(show_dir, voice=voice, rate=rate)
+    with _progress("Speaking") as progress:
+        entry = build_episode(show, source, title, progress)
+    click.echo(f"Episode: {show.episodes_dir / entry.filename}")
+    click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--title", help="Episode title (default: the article's title, else its file name).")
+@show_option
+def script(article: Path, title: str | None, show_dir: Path) -> None:
+    """Write the narration scripts of an article to scripts/<episode>/ and stop.
+
+    Edit them, then run `podcast build scripts/<episode>`.
+    """
+    from podcast.build import script as write_script
+
+    _narration, folder = write_script(load_show(show_dir), article, title)
+    click.echo(f"Script: {folder}")
+
+
+@cli.command()
+@show_option
+def voices(show_dir: Path) -> None:
+    """List the voices the show's speech engine offers."""
+    from podcast.speech import Voice, list_voices
+
+    show = load_show(show_dir)
+    for info in list_voices(Voice(show.engine, show.voice, show.rate, show.language)):
+        click.echo(f"{info.id}\t{info.name}\t{','.join(info.languages)}\t{info.gender}")
+
+
+@cli.command()
+@show_option
+def episodes(show_dir: Path) -> None:
+    """List the published episodes, newest first."""
+    from podcast.publish import load_catalog, numbered_newest_first
+
+    for number, entry in numbered_newest_first(load_catalog(load_show(show_dir))):
+        minutes, seconds = divmod(round(entry.duration), 60)
+        click.echo(f"{entry.slug}\t#{number}\t{entry.published:%Y-%m-%d}\t{minutes}:{seconds:02d}\t{entry.title}")
+
+
+@cli.command()
+@show_option
+def feed(show_dir: Path) -> None:
+    """Regenerate episodes/feed.xml from the catalog and podcast.toml, without re-synthesising."""
+    from podcast.publish import load_catalog, write_feed
+
+    show = load_show(show_dir)
+    write_feed(show, load_catalog(show))
+    click.echo(f"Feed: {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
+
+
+@cli.command()
+@click.argument("slug")
+@show_option
+def remove(slug: str, show_dir: Path) -> None:
+    """Take an episode out of the feed and delete its files."""
+    from podcast.publish import remove as remove_episode
+
+    entry = remove_episode(load_show(show_dir), slug)
+    click.echo(f"Removed: {entry.title}")
+
+
+class _progress:
+    """A progress bar on a terminal; silent when stderr is not one (pipes, CI, tests)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: click.progressbar | None = None  # type: ignore[type-arg]
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        return self.advance
+
+    def advance(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)

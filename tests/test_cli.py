@@ -1,0 +1,109 @@
+"""The `podcast` command end to end: real speech, real MP3s, the feed read by feedparser."""
+
+from pathlib import Path
+
+import click
+import feedparser
+import pytest
+from click.testing import CliRunner
+from mutagen.id3 import ID3
+
+from podcast.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "articles" / "sample.md"
+
+def run(*args: str, show: Path) -> "click.testing.Result":
+    return CliRunner().invoke(cli, [*args, "--show", str(show)], catch_exceptions=False)
+
+
+def chapter_titles(mp3: Path) -> list[str]:
+    chapters = sorted(ID3(mp3).getall("CHAP"), key=lambda c: c.start_time)
+    return [str(c.sub_frames["TIT2"]) for c in chapters]
+
+
+def test_every_command_has_help() -> None:
+    for name, command in cli.commands.items():
+        assert command.help, f"`podcast {name}` has no help text"
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_real_article_builds_twelve_chapters_and_a_feed(real_article: Path, real_headings: list[str], tmp_path: Path) -> None:
+    result = run("build", str(real_article), show=tmp_path)
+    assert result.exit_code == 0, result.output
+    (mp3,) = (tmp_path / "episodes").glob("*.mp3")
+    assert chapter_titles(mp3) == ["Introduction", *real_headings, "Wrap-up"]
+    scripts = sorted((tmp_path / "scripts" / mp3.stem).glob("*.txt"))
+    assert [p.name[:3] for p in scripts] == [f"{n:02d}-" for n in range(12)]
+    spoken = " ".join(p.read_text() for p in scripts)
+    assert "below" not in spoken  # the closing pointer to a video is for readers only
+
+    feed = feedparser.parse(tmp_path / "episodes" / "feed.xml")
+    assert not feed.bozo
+    (entry,) = feed.entries
+    (enclosure,) = entry.enclosures
+    assert int(enclosure.length) == mp3.stat().st_size
+    assert enclosure.type == "audio/mpeg" and enclosure.href.endswith(f"/{mp3.name}")
+
+    again = run("build", str(real_article), show=tmp_path)
+    assert again.exit_code == 0, again.output
+    rebuilt = feedparser.parse(tmp_path / "episodes" / "feed.xml")
+    assert [e.id for e in rebuilt.entries] == [entry.id]
+    assert int(rebuilt.entries[0].enclosures[0].length) == mp3.stat().st_size
+
+
+def test_script_edit_and_rebuild_from_the_folder(tmp_path: Path) -> None:
+    result = run("script", str(SAMPLE), show=tmp_path)
+    assert result.exit_code == 0, result.output
+    folder = next((tmp_path / "scripts").iterdir())
+    assert not (tmp_path / "episodes").exists()  # `script` stops before speech
+    first = sorted(folder.glob("01-*.txt"))[0]
+    first.write_text("# My own chapter title\n\nI rewrote this takeaway in my own words.\n")
+    result = run("build", str(folder), show=tmp_path)
+    assert result.exit_code == 0, result.output
+    titles = chapter_titles(tmp_path / "episodes" / f"{folder.name}.mp3")
+    assert titles[0] == "Introduction" and titles[1] == "My own chapter title" and titles[-1] == "Wrap-up"
+
+
+def test_a_second_article_adds_a_second_episode_newest_first(tmp_path: Path) -> None:
+    other = tmp_path / "other.md"
+    other.write_text("# Another digest\n\nA short intro.\n\n## Only point\n\nOne paragraph of body text.\n")
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    assert run("build", str(other), show=tmp_path).exit_code == 0
+    feed = feedparser.parse(tmp_path / "episodes" / "feed.xml")
+    assert [e.title for e in feed.entries] == ["Another digest", "Three lessons from a week of listening instead of reading"]
+    listing = run("episodes", show=tmp_path).output.splitlines()
+    assert [line.split("\t")[0] for line in listing] == ["another-digest", "three-lessons-from-a-week-of-listening-instead-of-reading"]
+    assert run("remove", "another-digest", show=tmp_path).exit_code == 0
+    assert not (tmp_path / "episodes" / "another-digest.mp3").exists()
+    assert len(feedparser.parse(tmp_path / "episodes" / "feed.xml").entries) == 1
+
+
+BAD_INPUTS = {
+    "missing": None,
+    "empty": b"",
+    "whitespace only": b"  \n\n\t\n",
+    "binary": bytes(range(256)) * 8,
+    "no text, only headings": b"# Title\n\n## Heading\n\n## Another\n",
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_is_one_line_and_leaves_the_published_show_alone(case: str, tmp_path: Path) -> None:
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    published = {p.name: p.read_bytes() for p in (tmp_path / "episodes").iterdir()}
+    source = tmp_path / "bad.txt"
+    if BAD_INPUTS[case] is not None:
+        source.write_bytes(BAD_INPUTS[case])
+    result = CliRunner().invoke(cli, ["build", str(source), "--show", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
+    assert {p.name: p.read_bytes() for p in (tmp_path / "episodes").iterdir()} == published
+
+
+def test_bad_settings_are_one_line(tmp_path: Path) -> None:
+    (tmp_path / "podcast.toml").write_text("[show]\nrate = 'fast'\n")
+    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--show", str(tmp_path)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "rate" in result.stderr
