@@ -135,8 +135,19 @@ def remove(show: Show, slug: str) -> Entry:
 
 
 def write_feed(show: Show, entries: list[Entry]) -> None:
-    """Regenerate episodes/feed.xml, e.g. after the show's settings changed."""
-    atomic_write(show.episodes_dir / FEED_FILE, render_feed(show, entries))
+    """Regenerate episodes/feed.xml (and the cover beside it), e.g. after the show's settings changed."""
+    feed = render_feed(show, entries)
+    _copy_cover(show)
+    atomic_write(show.episodes_dir / FEED_FILE, feed)
+
+
+def _copy_cover(show: Show) -> None:
+    """Put the show's cover in episodes/, where the feed's itunes:image URL points."""
+    if show.cover_path is not None:
+        target = show.episodes_dir / show.cover_path.name
+        data = show.cover_path.read_bytes()
+        if not target.exists() or target.read_bytes() != data:
+            atomic_write(target, data)
 
 
 def render_feed(show: Show, entries: list[Entry]) -> bytes:
@@ -253,6 +264,7 @@ def _save(show: Show, entries: list[Entry]) -> None:
     feed = render_feed(show, entries)
     catalog = {"episodes": [_entry_to_json(entry) for entry in entries]}
     atomic_write(show.episodes_dir / CATALOG_FILE, json.dumps(catalog, indent=2, ensure_ascii=False) + "\n")
+    _copy_cover(show)
     atomic_write(show.episodes_dir / FEED_FILE, feed)
 
 

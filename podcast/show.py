@@ -94,6 +94,8 @@ def load_show(root: Path, **overrides: object) -> Show:
         raise SettingsError(f"{path}: category {show.category!r} is not one of Apple's: {', '.join(sorted(APPLE_CATEGORIES))}")
     if show.cover and not show.cover.lower().endswith(COVER_SUFFIXES):
         raise SettingsError(f"{path}: cover {show.cover!r} must be a JPEG or PNG image (.jpg, .jpeg or .png)")
+    if show.cover_path and not show.cover_path.is_file():
+        raise SettingsError(f"{path}: cover {show.cover!r} not found in {root}")
     return show
 
 

@@ -107,3 +107,27 @@ def test_bad_settings_are_one_line(tmp_path: Path) -> None:
     (tmp_path / "podcast.toml").write_text("[show]\nrate = 'fast'\n")
     result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--show", str(tmp_path)])
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "rate" in result.stderr
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 PNG, made here so the test needs no image library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
+
+
+def test_a_show_cover_goes_into_the_mp3_and_beside_the_feed(tmp_path: Path) -> None:
+    (tmp_path / "art.png").write_bytes(tiny_png())
+    (tmp_path / "podcast.toml").write_text('[show]\ncover = "art.png"\nbase_url = "https://pods.example/show/"\n')
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    (mp3,) = (tmp_path / "episodes").glob("*.mp3")
+    (picture,) = ID3(mp3).getall("APIC")
+    assert picture.data == tiny_png() and picture.mime == "image/png"
+    assert (tmp_path / "episodes" / "art.png").read_bytes() == tiny_png()
+    feed = feedparser.parse(tmp_path / "episodes" / "feed.xml")
+    assert feed.feed.image.href == "https://pods.example/show/art.png"

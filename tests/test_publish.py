@@ -328,11 +328,16 @@ def test_write_feed_applies_new_settings_to_the_published_episodes(tmp_path):
     ],
 )
 def test_cover_is_the_itunes_image_and_the_rss_image(tmp_path, cover, href):
+    if cover:
+        (tmp_path / cover).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / cover).write_bytes(b"image bytes of " + cover.encode())
     show = make_show(tmp_path, cover=cover)
     publish(show, make_episode(show, "first"), now=JAN_1)
     images = channel(show).findall(f"{ITUNES}image")
     assert [image.get("href") for image in images] == ([href] if href else [])
     assert channel(show).findtext("image/url") == href
+    if cover:  # the image is published beside the feed, where its URL points
+        assert (show.episodes_dir / Path(cover).name).read_bytes() == (tmp_path / cover).read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ def test_settings_come_from_podcast_toml_and_options_win(tmp_path: Path) -> None
         ("[episodes]\n", "unknown table [episodes]"),
         ("[show]\ncategory = 'Podcasts'\n", "category 'Podcasts' is not one of Apple's"),
         ("[show]\ncover = 'cover.gif'\n", "must be a JPEG or PNG"),
+        ("[show]\ncover = 'missing.png'\n", "cover 'missing.png' not found"),
         ("[show\n", "not valid TOML"),
     ],
 )
