@@ -21,21 +21,30 @@ from podcast.speech import Request, Voice, speak
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
 
 
-def script(show: Show, source: Path, title: str | None = None) -> tuple[Script, Path]:
-    """Narrate an article (or re-read a script folder) and write the script; returns it and its folder."""
+def script(show: Show, source: Path, title: str | None = None, overwrite: bool = False) -> tuple[Script, Path]:
+    """Narrate an article (or re-read a script folder) and write the script; returns it and its folder.
+
+    `overwrite` lets a new narration replace a script folder that has hand edits.
+    """
     if source.is_dir():
         narration = read_script(source)
         return (replace(narration, title=title) if title else narration), source
     article = load_article(source)
     narration = narrate(article, show.title, title or article.title or _title_from_name(source))
     folder = show.scripts_dir / narration.slug
-    write_script(narration, folder)
+    write_script(narration, folder, overwrite)
     return narration, folder
 
 
-def build(show: Show, source: Path, title: str | None = None, progress: Progress | None = None) -> Entry:
+def build(
+    show: Show,
+    source: Path,
+    title: str | None = None,
+    progress: Progress | None = None,
+    overwrite: bool = False,
+) -> Entry:
     """Build and publish one episode from an article file or a script folder."""
-    narration, _folder = script(show, source, title)
+    narration, _folder = script(show, source, title, overwrite)
     shape = [segment.sentences() for segment in narration.segments]
     requests = [
         Request(sentence, segment.title)

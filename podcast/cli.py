@@ -26,6 +26,9 @@ class _Group(click.Group):
             raise click.ClickException(str(error)) from None
 
 
+overwrite_option = click.option(
+    "--overwrite", is_flag=True, help="Narrate the article again even over hand edits in scripts/<episode>/."
+)
 show_option = click.option(
     "--show",
     "show_dir",
@@ -47,8 +50,11 @@ def cli() -> None:
 @click.option("--title", help="Episode title (default: the article's title, else its file name).")
 @click.option("--voice", help="Voice id of the speech engine (see `podcast voices`).")
 @click.option("--rate", type=int, help="Speaking rate in words a minute.")
+@overwrite_option
 @show_option
-def build(source: Path, title: str | None, voice: str | None, rate: int | None, show_dir: Path) -> None:
+def build(
+    source: Path, title: str | None, voice: str | None, rate: int | None, overwrite: bool, show_dir: Path
+) -> None:
     """Build and publish an episode from an article or an edited script folder.
 
     SOURCE is a text or Markdown article, or a folder scripts/<episode> written by an
@@ -58,7 +64,7 @@ def build(source: Path, title: str | None, voice: str | None, rate: int | None, 
 
     show = load_show(show_dir, voice=voice, rate=rate)
     with _progress("Speaking") as progress:
-        entry = build_episode(show, source, title, progress)
+        entry = build_episode(show, source, title, progress, overwrite)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
 
@@ -66,15 +72,16 @@ def build(source: Path, title: str | None, voice: str | None, rate: int | None, 
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option("--title", help="Episode title (default: the article's title, else its file name).")
+@overwrite_option
 @show_option
-def script(article: Path, title: str | None, show_dir: Path) -> None:
+def script(article: Path, title: str | None, overwrite: bool, show_dir: Path) -> None:
     """Write the narration scripts of an article to scripts/<episode>/ and stop.
 
     Edit them, then run `podcast build scripts/<episode>`.
     """
     from podcast.build import script as write_script
 
-    _narration, folder = write_script(load_show(show_dir), article, title)
+    _narration, folder = write_script(load_show(show_dir), article, title, overwrite)
     click.echo(f"Script: {folder}")
 
 

@@ -13,6 +13,10 @@ class ArticleError(PodcastError):
     """The input cannot be read as an article (missing, empty, binary, no takeaways)."""
 
 
+class ScriptError(PodcastError):
+    """A script folder cannot be read, or narrating again would overwrite hand edits in it."""
+
+
 class SettingsError(PodcastError):
     """podcast.toml or a command-line option has a value this tool cannot use."""
 

@@ -24,7 +24,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from podcast.article import Article
-from podcast.errors import ArticleError
+from podcast.errors import ScriptError
 from podcast.files import atomic_write
 from podcast.spoken import sentences, speakable
 
@@ -108,35 +108,65 @@ def show_notes(article: Article) -> str:
     return "\n\n".join(filter(None, ["\n\n".join(article.intro), headings]))
 
 
-def write_script(script: Script, folder: Path) -> None:
-    """Write the script folder, replacing segment files of an earlier version of the episode."""
+def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
+    """Write the script folder, replacing segment files of an earlier version of the episode.
+
+    episode.toml records a fingerprint of the segment files as written; if they no longer
+    match it, a person has edited them, and narrating the article again would silently throw
+    that work away, so it is refused unless `overwrite` is set.
+    """
+    files = {f"{segment.name}.txt": _segment_text(segment) for segment in script.segments}
+    if folder.is_dir() and not overwrite:
+        recorded = _read_episode_file(folder).get("fingerprint")
+        current = _fingerprint({path.name: path.read_bytes().decode("utf-8", "replace") for path in _segment_files(folder)})
+        if recorded and recorded != current and current != _fingerprint(files):
+            raise ScriptError(
+                f"{folder} has hand edits: rebuild from it with `podcast build {folder}`, "
+                "or pass --overwrite to narrate the article again"
+            )
     folder.mkdir(parents=True, exist_ok=True)
-    names = {f"{segment.name}.txt" for segment in script.segments}
-    for segment in script.segments:
-        body = "\n\n".join(segment.paragraphs)
-        atomic_write(folder / f"{segment.name}.txt", f"# {segment.title}\n\n{body}\n")
-    for stale in folder.iterdir():
-        if _SEGMENT_FILE.match(stale.name) and stale.name not in names:
+    for name, text in files.items():
+        atomic_write(folder / name, text)
+    for stale in _segment_files(folder):
+        if stale.name not in files:
             stale.unlink()
     # JSON strings are valid TOML basic strings, so json.dumps quotes them safely.
     atomic_write(
         folder / EPISODE_FILE,
         f"title = {json.dumps(script.title, ensure_ascii=False)}\n"
-        f"description = {json.dumps(script.description, ensure_ascii=False)}\n",
+        f"description = {json.dumps(script.description, ensure_ascii=False)}\n"
+        f"# Of the segment files as narrated: tells a hand edit from an old narration.\n"
+        f"fingerprint = {json.dumps(_fingerprint(files))}\n",
     )
+
+
+def _segment_text(segment: Segment) -> str:
+    return f"# {segment.title}\n\n" + "\n\n".join(segment.paragraphs) + "\n"
+
+
+def _segment_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if _SEGMENT_FILE.match(path.name))
+
+
+def _fingerprint(files: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(sorted(files.items())).encode("utf-8")).hexdigest()[:16]
+
+
+def _read_episode_file(folder: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads((folder / EPISODE_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ScriptError(f"{folder / EPISODE_FILE}: not valid TOML ({error})") from None
 
 
 def read_script(folder: Path) -> Script:
     """Read a script folder, as written by `write_script` and perhaps edited by hand."""
-    files = sorted(path for path in folder.iterdir() if _SEGMENT_FILE.match(path.name))
+    files = _segment_files(folder)
     if not files:
-        raise ArticleError(f"{folder}: no segment files (like 00-intro.txt) in this script folder")
-    try:
-        settings = tomllib.loads((folder / EPISODE_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        settings = {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ArticleError(f"{folder / EPISODE_FILE}: not valid TOML ({error})") from None
+        raise ScriptError(f"{folder}: no segment files (like 00-intro.txt) in this script folder")
+    settings = _read_episode_file(folder)
     segments = [_read_segment(path) for path in files]
     title = str(settings.get("title") or folder.name)
     return Script(title, folder.name, str(settings.get("description", "")), tuple(s for s in segments if s))
@@ -146,7 +176,7 @@ def _read_segment(path: Path) -> Segment | None:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ArticleError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+        raise ScriptError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     lines = text.strip().splitlines()
     title = path.stem.split("-", 1)[-1].replace("-", " ").capitalize()
     if lines and lines[0].startswith("# "):

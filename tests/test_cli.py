@@ -65,6 +65,12 @@ def test_script_edit_and_rebuild_from_the_folder(tmp_path: Path) -> None:
     titles = chapter_titles(tmp_path / "episodes" / f"{folder.name}.mp3")
     assert titles[0] == "Introduction" and titles[1] == "My own chapter title" and titles[-1] == "Wrap-up"
 
+    again = CliRunner().invoke(cli, ["build", str(SAMPLE), "--show", str(tmp_path)])
+    assert again.exit_code == 1 and "has hand edits" in again.stderr
+    assert first.read_text().startswith("# My own chapter title")
+    assert run("build", str(SAMPLE), "--overwrite", show=tmp_path).exit_code == 0
+    assert not first.read_text().startswith("# My own chapter title")
+
 
 def test_a_second_article_adds_a_second_episode_newest_first(tmp_path: Path) -> None:
     other = tmp_path / "other.md"

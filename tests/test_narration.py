@@ -1,9 +1,11 @@
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from podcast.article import Article, Takeaway, load_article
+from podcast.errors import ScriptError
 from podcast.narration import narrate, read_script, slugify, write_script
 from podcast.show import load_show
 
@@ -73,3 +75,21 @@ def test_slugs_are_always_safe_file_names(title: str) -> None:
     assert slug and len(slug) <= 60 and slug not in {".", ".."}
     assert set(slug) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
     assert slugify(title) == slug
+
+
+def test_narrating_again_never_overwrites_hand_edits_unless_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "episode"
+    script = narrate(ARTICLE, "Show", "Episode")
+    write_script(script, folder)
+    write_script(script, folder)  # unchanged: rewriting is harmless
+    changed = narrate(ARTICLE, "Renamed Show", "Episode")
+    write_script(changed, folder)  # an article edit, no hand edits: the new narration wins
+    assert read_script(folder) == changed
+
+    edited = folder / "02-second-point.txt"
+    edited.write_text("# Second point\n\nMy careful rewording.\n")
+    with pytest.raises(ScriptError, match="has hand edits.*--overwrite"):
+        write_script(script, folder)
+    assert edited.read_text() == "# Second point\n\nMy careful rewording.\n"
+    write_script(script, folder, overwrite=True)
+    assert read_script(folder) == script
