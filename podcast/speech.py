@@ -78,11 +78,11 @@ class Pyttsx3Engine:
         except Exception as error:  # pyttsx3 raises a bare RuntimeError when no espeak is found
             raise SpeechError(f"cannot load the pyttsx3 speech engine: {error}") from None
         self._engine = pyttsx3.init()
-        self._engine.setProperty("rate", voice.rate)
         if voice.name and voice.name not in {v.id for v in self.voices()}:
             # espeak-ng would silently fall back to another voice.
             raise SpeechError(f"unknown voice {voice.name!r}: `podcast voices` lists this engine's voices")
-        self._engine.setProperty("voice", voice.name or self._default_voice(voice.language))
+        self._rate = voice.rate
+        self._voice = voice.name or self._default_voice(voice.language)
         # The first runAndWait of a process can return before synthesis has ended; a short
         # first utterance takes that hit instead of a real sentence.
         scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"podcast-warmup-{os.getpid()}.wav"
@@ -106,10 +106,17 @@ class Pyttsx3Engine:
         return self._engine.getProperty("voice")
 
     def synthesize(self, text: str, path: Path) -> None:
+        # pyttsx3 queues property changes until a runAndWait, and around the first one of a
+        # process they were seen lost (a whole worker spoke at its default rate). Queue them with
+        # every text, and drop an output made at another rate so the caller synthesises it again.
+        self._engine.setProperty("rate", self._rate)
+        self._engine.setProperty("voice", self._voice)
         # The driver prints "Audio saved to ..." for every file: keep stdout clean.
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
+        if self._engine.getProperty("rate") != self._rate:
+            path.unlink(missing_ok=True)
 
     def voices(self) -> list[VoiceInfo]:
         return [

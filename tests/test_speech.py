@@ -69,3 +69,13 @@ def test_voices_lists_the_engines_voices_with_languages() -> None:
     voices = {v.id: v for v in list_voices(VOICE)}
     assert "en-us" in voices["gmw/en-us"].languages
     assert len(voices) > 20
+
+
+def test_every_worker_speaks_at_the_set_rate() -> None:
+    """The same words in every piece (only trailing spaces differ, so the cache keys do):
+    any piece spoken at another rate would be tenths of a second off the others, not samples."""
+    text = "Every worker must read these words at exactly the same pace."
+    pieces = speak([Request(text + " " * n, "A") for n in range(16)], Voice(rate=140))
+    assert len({p.wav for p in pieces}) == 16
+    seconds = [wav_seconds(p.wav) for p in pieces]
+    assert max(seconds) - min(seconds) < 0.02
