@@ -129,6 +129,18 @@ def remove(slug: str, show_dir: Path) -> None:
     click.echo(f"Removed: {entry.title}")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 lets phones on the LAN subscribe.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@show_option
+def serve(host: str, port: int, show_dir: Path) -> None:
+    """Serve episodes/ over HTTP for podcast apps until Ctrl-C."""
+    from podcast.serve import serve as serve_episodes
+
+    serve_episodes(load_show(show_dir), host, port, ready=lambda url: click.echo(f"Feed: {url} (Ctrl-C stops)"))
+    click.echo("Stopped.")
+
+
 class _progress:
     """A progress bar on a terminal; silent when stderr is not one (pipes, CI, tests)."""
 

@@ -31,3 +31,7 @@ class AudioError(PodcastError):
 
 class PublishError(PodcastError):
     """The catalog or feed in episodes/ cannot be read or updated."""
+
+
+class ServeError(PodcastError):
+    """`podcast serve` cannot start: the port is taken, the address is wrong, or there is no episodes/."""
