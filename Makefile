@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a machine with Python 3.10+ and make:
 #   make demo   builds the demo show's episode from articles/sample.md
 #   make test   runs the test suite
+#   make bench  compares a build with espeak-ng + ffmpeg run by hand (needs espeak-ng)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,6 +19,9 @@ demo: $(BIN)/podcast
 
 test: $(BIN)/podcast
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/podcast
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) episodes/*.mp3 episodes/*.xml episodes/*.json
