@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 import shutil
 import warnings
@@ -9,7 +12,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags, PictureType
+from mutagen import MutagenError
+from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TXXX, CTOCFlags, ID3NoHeaderError, PictureType
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH; `ffmpeg()` finds one before encoding.
@@ -75,7 +79,9 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path) -> 
     """Join every piece once into one stream, encode it to `path` as MP3 and tag it.
 
     Chapter times and the duration are computed from sample counts, not from pydub's
-    millisecond-rounded lengths, so they stay exact however many pieces there are.
+    millisecond-rounded lengths, so they stay exact however many pieces there are. An MP3
+    already encoded from the same audio, tags and chapters (its fingerprint is in a TXXX
+    frame) is kept as it is: encoding is most of a build's time.
     """
     frame_rate = _frame_rate(spoken)
     silence = lambda seconds: AudioSegment.silent(int(seconds * 1000), frame_rate=frame_rate).raw_data  # noqa: E731
@@ -96,14 +102,17 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path) -> 
                 frames += len(parts[-1]) // SAMPLE_WIDTH
     parts.append(silence(EDGE_PAUSE))
     frames += len(parts[-1]) // SAMPLE_WIDTH
-    audio = AudioSegment(data=b"".join(parts), sample_width=SAMPLE_WIDTH, frame_rate=frame_rate, channels=1)
+    pcm = b"".join(parts)
     duration = frames / frame_rate
     ends = starts[1:] + [frames]
     chapters = tuple(
         Chapter(segment.title, start / frame_rate, end / frame_rate)
         for segment, start, end in zip(spoken, starts, ends)
     )
-    _encode(audio, script.title, tags, chapters, path)
+    fingerprint = _fingerprint(pcm, frame_rate, script.title, tags, chapters)
+    if not _encoded_from(path, fingerprint):
+        audio = AudioSegment(data=pcm, sample_width=SAMPLE_WIDTH, frame_rate=frame_rate, channels=1)
+        _encode(audio, script.title, tags, chapters, fingerprint, path)
     return Episode(script.slug, script.title, path, duration, chapters, script.description)
 
 
@@ -129,6 +138,27 @@ def _trimmed(wav: Path, frame_rate: int) -> bytes:
     return sound.fade_in(FADE_MS).fade_out(FADE_MS).raw_data
 
 
+def _fingerprint(pcm: bytes, frame_rate: int, title: str, tags: Tags, chapters: tuple[Chapter, ...]) -> str:
+    """Everything the MP3 file is made from: same fingerprint, same file, so no need to encode again."""
+    digest = hashlib.sha256(pcm)
+    cover = tags.cover.read_bytes() if tags.cover else b""
+    settings = [frame_rate, BITRATE, SAMPLE_RATE, title, tags.show, tags.author, tags.year, tags.cover and tags.cover.suffix]
+    digest.update(json.dumps([settings, [dataclasses.astuple(c) for c in chapters]]).encode("utf-8"))
+    digest.update(hashlib.sha256(cover).digest())
+    return digest.hexdigest()
+
+
+def _encoded_from(path: Path, fingerprint: str) -> bool:
+    """Whether the MP3 at `path` was already encoded from exactly these inputs."""
+    try:
+        return [str(t) for t in ID3(path).getall(f"TXXX:{_FINGERPRINT}")] == [fingerprint]
+    except (OSError, ID3NoHeaderError, MutagenError):
+        return False
+
+
+_FINGERPRINT = "podcast-digest source"
+
+
 def ffmpeg() -> str:
     """The system's ffmpeg when installed, else the one the imageio-ffmpeg wheel ships."""
     found = shutil.which("ffmpeg")
@@ -142,7 +172,9 @@ def ffmpeg() -> str:
         raise AudioError("ffmpeg not found: install ffmpeg or `pip install imageio-ffmpeg`") from None
 
 
-def _encode(audio: AudioSegment, title: str, tags: Tags, chapters: tuple[Chapter, ...], path: Path) -> None:
+def _encode(
+    audio: AudioSegment, title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str, path: Path
+) -> None:
     """Encode and tag into a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -158,13 +190,13 @@ def _encode(audio: AudioSegment, title: str, tags: Tags, chapters: tuple[Chapter
         except CouldntEncodeError as error:
             last_line = str(error).strip().splitlines()[-1] if str(error).strip() else "unknown error"
             raise AudioError(f"ffmpeg could not encode the episode: {last_line}") from None
-        _tag(temporary, title, tags, chapters)
+        _tag(temporary, title, tags, chapters, fingerprint)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def _tag(path: Path, title: str, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
+def _tag(path: Path, title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str) -> None:
     """ID3v2.3 tags with CHAP/CTOC chapters: the version the most podcast apps read."""
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=title))
@@ -172,6 +204,7 @@ def _tag(path: Path, title: str, tags: Tags, chapters: tuple[Chapter, ...]) -> N
     id3.add(TALB(encoding=3, text=tags.show))
     id3.add(TDRC(encoding=3, text=tags.year))
     id3.add(TCON(encoding=3, text="Podcast"))
+    id3.add(TXXX(encoding=3, desc=_FINGERPRINT, text=fingerprint))
     if tags.cover:
         mime = "image/png" if tags.cover.suffix.lower() == ".png" else "image/jpeg"
         id3.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=tags.cover.read_bytes()))

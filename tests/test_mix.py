@@ -81,3 +81,18 @@ def test_cover_art_is_embedded(spoken: list[SpokenSegment], tmp_path: Path) -> N
     result = mix(script, spoken[:1], Tags("Show", "Me", "2026", cover), tmp_path / "with-cover.mp3")
     (picture,) = ID3(result.path).getall("APIC")
     assert picture.mime == "image/png" and picture.data == cover.read_bytes()
+
+
+def test_unchanged_inputs_are_not_encoded_again(spoken: list[SpokenSegment], tmp_path: Path) -> None:
+    script = Script("Encoded once", "encoded-once", "", ())
+    path = tmp_path / "encoded-once.mp3"
+    first = mix(script, spoken, Tags("Show", "Me", "2026"), path)
+    stamp = path.stat().st_mtime_ns, path.stat().st_ino
+    assert mix(script, spoken, Tags("Show", "Me", "2026"), path) == first
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == stamp
+
+    retitled = mix(Script("Encoded twice", "encoded-once", "", ()), spoken, Tags("Show", "Me", "2026"), path)
+    assert str(ID3(path)["TIT2"]) == "Encoded twice" and retitled.duration == first.duration
+    stamp = path.stat().st_mtime_ns, path.stat().st_ino
+    mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path)
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp  # different audio: a new file
