@@ -15,7 +15,7 @@ from podcast.article import load_article
 from podcast.mix import SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, read_script, write_script
 from podcast.publish import Entry, publish
-from podcast.show import Show
+from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
@@ -30,7 +30,8 @@ def script(show: Show, source: Path, title: str | None = None, overwrite: bool =
         narration = read_script(source)
         return (replace(narration, title=title) if title else narration), source
     article = load_article(source)
-    narration = narrate(article, show.title, title or article.title or _title_from_name(source))
+    title = title or article.title or _title_from_name(source)
+    narration = narrate(article, show.title, title, load_lexicon(show.root))
     folder = show.scripts_dir / narration.slug
     write_script(narration, folder, overwrite)
     return narration, folder

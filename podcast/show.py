@@ -19,6 +19,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 from podcast.errors import SettingsError
 
 SETTINGS_FILE = "podcast.toml"
+LEXICON_FILE = "lexicon.toml"  # written word or phrase = how to say it, for every episode
 
 # Apple Podcasts' top-level categories: a feed with any other is rejected by the directory.
 APPLE_CATEGORIES = frozenset({
@@ -110,3 +111,21 @@ def _check(path: Path, key: str, value: object) -> None:
 
 
 _TYPES = {"str": (str, "a string"), "int": (int, "a whole number"), "bool": (bool, "true or false")}
+
+
+def load_lexicon(root: Path) -> dict[str, str]:
+    """The show's pronunciation lexicon (`lexicon.toml`: "Written" = "said"), or none.
+
+    A name the voice gets wrong is fixed once here for every episode narrated from now on.
+    """
+    path = root / LEXICON_FILE
+    if not path.exists():
+        return {}
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: not valid TOML ({error})") from None
+    for written, said in entries.items():
+        if not isinstance(said, str) or not written.strip() or not said.strip():
+            raise SettingsError(f'{path}: {written!r} must map to how to say it, as in "Nguyen" = "Win"')
+    return entries

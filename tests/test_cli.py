@@ -137,3 +137,15 @@ def test_a_show_cover_goes_into_the_mp3_and_beside_the_feed(tmp_path: Path) -> N
     assert (tmp_path / "episodes" / "art.png").read_bytes() == tiny_png()
     feed = feedparser.parse(tmp_path / "episodes" / "feed.xml")
     assert feed.feed.image.href == "https://pods.example/show/art.png"
+
+
+def test_the_show_lexicon_changes_only_the_segments_with_the_word(tmp_path: Path) -> None:
+    assert run("script", str(SAMPLE), show=tmp_path).exit_code == 0
+    folder = next((tmp_path / "scripts").iterdir())
+    before = {p.name: p.read_text() for p in folder.glob("*.txt")}
+    (tmp_path / "lexicon.toml").write_text('"signpost" = "sign post"\n')
+    assert run("script", str(SAMPLE), show=tmp_path).exit_code == 0
+    after = {p.name: p.read_text() for p in folder.glob("*.txt")}
+    changed = [name for name in before if before[name] != after[name]]
+    assert changed == ["01-short-sections-survive-the-ear.txt"]
+    assert "like a sign post:" in after[changed[0]]

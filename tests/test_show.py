@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from podcast.errors import SettingsError
-from podcast.show import Show, load_show
+from podcast.show import Show, load_lexicon, load_show
 
 
 def test_an_empty_folder_is_a_show_with_defaults(tmp_path: Path) -> None:
@@ -42,3 +42,12 @@ def test_bad_settings_say_which_key_and_what_was_expected(tmp_path: Path, toml: 
     (tmp_path / "podcast.toml").write_text(toml)
     with pytest.raises(SettingsError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_show(tmp_path)
+
+
+def test_the_lexicon_is_optional_and_checked(tmp_path: Path) -> None:
+    assert load_lexicon(tmp_path) == {}
+    (tmp_path / "lexicon.toml").write_text('"Nguyen" = "Win"\n"Qi Lu" = "Chee Loo"\n', encoding="utf-8")
+    assert load_lexicon(tmp_path) == {"Nguyen": "Win", "Qi Lu": "Chee Loo"}
+    (tmp_path / "lexicon.toml").write_text('"Nguyen" = 3\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="'Nguyen' must map to how to say it"):
+        load_lexicon(tmp_path)
