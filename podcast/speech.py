@@ -16,6 +16,7 @@ import io
 import json
 import multiprocessing
 import os
+import time
 import wave
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -106,17 +107,19 @@ class Pyttsx3Engine:
         return self._engine.getProperty("voice")
 
     def synthesize(self, text: str, path: Path) -> None:
-        # pyttsx3 queues property changes until a runAndWait, and around the first one of a
-        # process they were seen lost (a whole worker spoke at its default rate). Queue them with
-        # every text, and drop an output made at another rate so the caller synthesises it again.
+        # espeak-ng in retrieval mode is asynchronous: settings and texts go through one queue,
+        # and runAndWait can return before the WAV is written. A whole worker was once seen
+        # speaking at the default rate, so the settings are queued ahead of every text, and the
+        # call waits until the driver reports the utterance finished (it writes the file first).
         self._engine.setProperty("rate", self._rate)
         self._engine.setProperty("voice", self._voice)
+        deadline = time.monotonic() + 30 + len(text) / 10
         # The driver prints "Audio saved to ..." for every file: keep stdout clean.
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
-        if self._engine.getProperty("rate") != self._rate:
-            path.unlink(missing_ok=True)
+            while self._engine.isBusy() and time.monotonic() < deadline:
+                time.sleep(0.002)
 
     def voices(self) -> list[VoiceInfo]:
         return [
