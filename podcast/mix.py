@@ -85,23 +85,26 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path) -> 
     """
     frame_rate = _frame_rate(spoken)
     silence = lambda seconds: AudioSegment.silent(int(seconds * 1000), frame_rate=frame_rate).raw_data  # noqa: E731
-    parts: list[bytes] = [silence(EDGE_PAUSE)]
-    frames = len(parts[0]) // SAMPLE_WIDTH
+    parts: list[bytes] = []
+    frames = 0  # so far: where the next part starts
+
+    def add(data: bytes) -> None:
+        nonlocal frames
+        parts.append(data)
+        frames += len(data) // SAMPLE_WIDTH
+
+    add(silence(EDGE_PAUSE))
     starts: list[int] = []
     for segment_index, segment in enumerate(spoken):
         if segment_index:
-            parts.append(silence(SEGMENT_PAUSE))
-            frames += len(parts[-1]) // SAMPLE_WIDTH
+            add(silence(SEGMENT_PAUSE))
         starts.append(frames if segment_index else 0)
         for paragraph_index, paragraph in enumerate(segment.paragraphs):
             for sentence_index, piece in enumerate(paragraph):
                 if paragraph_index or sentence_index:
-                    parts.append(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
-                    frames += len(parts[-1]) // SAMPLE_WIDTH
-                parts.append(_trimmed(piece.wav, frame_rate))
-                frames += len(parts[-1]) // SAMPLE_WIDTH
-    parts.append(silence(EDGE_PAUSE))
-    frames += len(parts[-1]) // SAMPLE_WIDTH
+                    add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
+                add(_trimmed(piece.wav, frame_rate))
+    add(silence(EDGE_PAUSE))
     pcm = b"".join(parts)
     duration = frames / frame_rate
     ends = starts[1:] + [frames]
