@@ -136,7 +136,11 @@ def remove(show: Show, slug: str) -> Entry:
 
 def write_feed(show: Show, entries: list[Entry]) -> None:
     """Regenerate episodes/feed.xml (and the cover beside it), e.g. after the show's settings changed."""
-    feed = render_feed(show, entries)
+    _write_rendered_feed(show, render_feed(show, entries))
+
+
+def _write_rendered_feed(show: Show, feed: bytes) -> None:
+    """The cover first, so the feed never names an image that is not there yet."""
     _copy_cover(show)
     atomic_write(show.episodes_dir / FEED_FILE, feed)
 
@@ -264,8 +268,7 @@ def _save(show: Show, entries: list[Entry]) -> None:
     feed = render_feed(show, entries)
     catalog = {"episodes": [_entry_to_json(entry) for entry in entries]}
     atomic_write(show.episodes_dir / CATALOG_FILE, json.dumps(catalog, indent=2, ensure_ascii=False) + "\n")
-    _copy_cover(show)
-    atomic_write(show.episodes_dir / FEED_FILE, feed)
+    _write_rendered_feed(show, feed)
 
 
 def _entry_to_json(entry: Entry) -> dict[str, object]:
