@@ -75,10 +75,7 @@ def load_show(root: Path, **overrides: object) -> Show:
     values: dict[str, object] = {}
     path = root / SETTINGS_FILE
     if path.exists():
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise SettingsError(f"{path}: not valid TOML ({error})") from None
+        document = _read_toml(path)
         unknown_tables = set(document) - {"show"}
         if unknown_tables:
             raise SettingsError(f"{path}: unknown table [{sorted(unknown_tables)[0]}]; settings go under [show]")
@@ -121,11 +118,15 @@ def load_lexicon(root: Path) -> dict[str, str]:
     path = root / LEXICON_FILE
     if not path.exists():
         return {}
-    try:
-        entries = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise SettingsError(f"{path}: not valid TOML ({error})") from None
+    entries = _read_toml(path)
     for written, said in entries.items():
         if not isinstance(said, str) or not written.strip() or not said.strip():
             raise SettingsError(f'{path}: {written!r} must map to how to say it, as in "Nguyen" = "Win"')
     return entries
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: not valid TOML ({error})") from None
