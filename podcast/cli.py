@@ -64,7 +64,7 @@ def build(
 
     show = load_show(show_dir, voice=voice, rate=rate)
     with _progress("Speaking") as progress:
-        entry = build_episode(show, source, title, progress, overwrite)
+        entry = build_episode(show, source, title, progress, overwrite, _waiting)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
 
@@ -111,10 +111,10 @@ def episodes(show_dir: Path) -> None:
 @show_option
 def feed(show_dir: Path) -> None:
     """Regenerate episodes/feed.xml from the catalog and podcast.toml, without re-synthesising."""
-    from podcast.publish import load_catalog, write_feed
+    from podcast.build import refresh_feed
 
     show = load_show(show_dir)
-    write_feed(show, load_catalog(show))
+    refresh_feed(show, _waiting)
     click.echo(f"Feed: {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
 
 
@@ -123,9 +123,9 @@ def feed(show_dir: Path) -> None:
 @show_option
 def remove(slug: str, show_dir: Path) -> None:
     """Take an episode out of the feed and delete its files."""
-    from podcast.publish import remove as remove_episode
+    from podcast.build import remove_episode
 
-    entry = remove_episode(load_show(show_dir), slug)
+    entry = remove_episode(load_show(show_dir), slug, _waiting)
     click.echo(f"Removed: {entry.title}")
 
 
@@ -139,6 +139,10 @@ def serve(host: str, port: int, show_dir: Path) -> None:
 
     serve_episodes(load_show(show_dir), host, port, ready=lambda url: click.echo(f"Feed: {url} (Ctrl-C stops)"))
     click.echo("Stopped.")
+
+
+def _waiting() -> None:
+    click.echo("waiting for another build of this show… (lock_timeout in podcast.toml)", err=True)
 
 
 class _progress:
