@@ -7,22 +7,54 @@ CLI makes one call per command and Python callers get exactly the same results.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from podcast.article import load_article
 from podcast.files import locked, staged
 from podcast.mix import SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, read_script, write_script
-from podcast.publish import Entry, load_catalog, publish, remove, write_feed
+from podcast.publish import Entry, publish
+from podcast.publish import load_catalog, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
 LOCK_FILE = ".podcast.lock"  # in the show folder: held while a build, `feed` or `remove` runs
+_Result = TypeVar("_Result")
+
+
+@contextmanager
+def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator[Show]:
+    """The show, locked against other builds, with episodes/ replaced by a staging copy.
+
+    Everything written through the yielded show's episodes_dir (the MP3, sidecars, catalog,
+    feed, cover, page) is published together when the block ends, in one atomic swap; if the
+    block fails or the process is killed, the published episodes/ stays exactly as it was.
+    `waiting` is called once if another build of the show holds the lock.
+    """
+    with locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
+        with staged(show.episodes_dir) as stage:
+            yield replace(show, output=stage)
+
+
+def publishes(function: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Make `function(show, ...)` all or nothing: it runs inside `publishing`, on the staged show.
+
+    The wrapped function also takes `waiting=`, passed on to `publishing`. Its body writes to
+    `show.episodes_dir` as if it were the published folder and needs no change.
+    """
+
+    @functools.wraps(function)
+    def published(show: Show, *args: object, waiting: Callable[[], None] = lambda: None, **kwargs: object) -> _Result:
+        with publishing(show, waiting) as stage:
+            return function(stage, *args, **kwargs)
+
+    return published
 
 
 def script(show: Show, source: Path, title: str | None = None, overwrite: bool = False) -> tuple[Script, Path]:
@@ -41,53 +73,15 @@ def script(show: Show, source: Path, title: str | None = None, overwrite: bool =
     return narration, folder
 
 
-@contextmanager
-def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator[Show]:
-    """The show, locked against other builds, with episodes/ replaced by a staging copy.
-
-    Everything written through the yielded show's episodes_dir (the MP3, sidecars, catalog,
-    feed, cover, page) is published together when the block ends, in one atomic swap; if the
-    block fails or the process is killed, the published episodes/ stays exactly as it was.
-    `waiting` is called once if another build of the show holds the lock.
-    """
-    with locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
-        with staged(show.episodes_dir) as stage:
-            yield replace(show, output=stage)
-
-
+@publishes
 def build(
     show: Show,
     source: Path,
     title: str | None = None,
     progress: Progress | None = None,
     overwrite: bool = False,
-    waiting: Callable[[], None] = lambda: None,
 ) -> Entry:
-    """Build and publish one episode from an article file or a script folder, all or nothing."""
-    with publishing(show, waiting) as stage:
-        return _build(stage, source, title, progress, overwrite)
-
-
-def refresh_feed(show: Show, waiting: Callable[[], None] = lambda: None) -> None:
-    """Regenerate the feed (and what is published with it) from the catalog, all or nothing."""
-    with publishing(show, waiting) as stage:
-        write_feed(stage, load_catalog(stage))
-
-
-def remove_episode(show: Show, slug: str, waiting: Callable[[], None] = lambda: None) -> Entry:
-    """Take an episode and its files out of the published show, all or nothing."""
-    with publishing(show, waiting) as stage:
-        return remove(stage, slug)
-
-
-def _build(
-    show: Show,
-    source: Path,
-    title: str | None = None,
-    progress: Progress | None = None,
-    overwrite: bool = False,
-) -> Entry:
-    """Build one episode into `show`'s episodes_dir (a staging copy: see `publishing`)."""
+    """Build and publish one episode from an article file or a script folder."""
     narration, _folder = script(show, source, title, overwrite)
     shape = [segment.sentences() for segment in narration.segments]
     requests = [
@@ -113,3 +107,15 @@ def _title_from_name(path: Path) -> str:
     'My weekly digest'
     """
     return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled"
+
+
+@publishes
+def refresh_feed(show: Show) -> None:
+    """Regenerate the feed (and what is published with it) from the catalog, all or nothing."""
+    write_feed(show, load_catalog(show))
+
+
+@publishes
+def remove_episode(show: Show, slug: str) -> Entry:
+    """Take an episode and its files out of the published show, all or nothing."""
+    return remove(show, slug)

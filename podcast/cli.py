@@ -64,7 +64,7 @@ def build(
 
     show = load_show(show_dir, voice=voice, rate=rate)
     with _progress("Speaking") as progress:
-        entry = build_episode(show, source, title, progress, overwrite, _waiting)
+        entry = build_episode(show, source, title, progress, overwrite, waiting=_waiting)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
 
@@ -114,7 +114,7 @@ def feed(show_dir: Path) -> None:
     from podcast.build import refresh_feed
 
     show = load_show(show_dir)
-    refresh_feed(show, _waiting)
+    refresh_feed(show, waiting=_waiting)
     click.echo(f"Feed: {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
 
 
@@ -125,7 +125,7 @@ def remove(slug: str, show_dir: Path) -> None:
     """Take an episode out of the feed and delete its files."""
     from podcast.build import remove_episode
 
-    entry = remove_episode(load_show(show_dir), slug, _waiting)
+    entry = remove_episode(load_show(show_dir), slug, waiting=_waiting)
     click.echo(f"Removed: {entry.title}")
 
 
