@@ -33,8 +33,14 @@ Keep one list
 
 One list beats three lists that disagree.
 """
-# Runs `podcast` with ffmpeg out of reach: not on PATH, and the imageio-ffmpeg wheel not importable.
-NO_FFMPEG = "import sys\nsys.modules['imageio_ffmpeg'] = None\nfrom podcast.cli import cli\ncli()"
+# What a machine without a tool looks like to every process of a build (speech workers too),
+# as a sitecustomize.py: the wheel that brings the tool cannot be imported, and no system copy
+# is found (ffmpeg: PATH holds only Python's folder; espeak-ng: the library lookup finds none).
+HIDDEN = {
+    "ffmpeg": "import sys\nsys.modules['imageio_ffmpeg'] = None\n",
+    "espeak-ng": "import sys, ctypes.util\nsys.modules['espeakng_loader'] = None\n"
+    "_find = ctypes.util.find_library\nctypes.util.find_library = lambda name: None if 'espeak' in name else _find(name)\n",
+}
 
 
 def digests(show: Path) -> dict[str, str]:
@@ -122,17 +128,24 @@ def test_a_mistake_is_one_line_and_the_published_show_is_unchanged(case: str, sh
     assert digests(show) == before
 
 
-def test_missing_ffmpeg_says_what_to_install(show: Path) -> None:
-    """A real process that cannot reach any ffmpeg: none on PATH, the wheel's hidden from import."""
-    before = digests(show)
-    env = dict(os.environ, PATH=str(Path(sys.executable).parent))
+@pytest.mark.parametrize(
+    ("tool", "message"),
+    [
+        ("ffmpeg", "Error: ffmpeg not found: install ffmpeg or `pip install imageio-ffmpeg`"),
+        ("espeak-ng", "Error: speech failed in 'Introduction': no espeak-ng found: install espeak-ng or `pip install espeakng-loader`"),
+    ],
+)
+def test_a_missing_tool_says_what_to_install(tool: str, message: str, show: Path, tmp_path: Path) -> None:
+    """A real `podcast build` process on a machine made to lack the tool (see HIDDEN)."""
+    (tmp_path / "sitecustomize.py").write_text(HIDDEN[tool], encoding="utf-8")
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent), PYTHONPATH=str(tmp_path))
     assert shutil.which("ffmpeg", path=env["PATH"]) is None
-    result = subprocess.run(
-        [sys.executable, "-c", NO_FFMPEG, "build", "keeping.txt", "--title", "Needs an encoder", "--show", str(show)],
-        cwd=show, env=env, capture_output=True, text=True, timeout=120,
-    )
+    # A title never spoken before, so the build must both synthesise and encode.
+    command = [sys.executable, "-m", "podcast", "build", "keeping.txt", "--title", f"Needs {tool}", "--show", str(show)]
+    before = digests(show)
+    result = subprocess.run(command, cwd=show, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == ["Error: ffmpeg not found: install ffmpeg or `pip install imageio-ffmpeg`"]
+    assert result.stderr.splitlines() == [message]
     assert digests(show) == before
 
 
