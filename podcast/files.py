@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from podcast.errors import BusyError
+from podcast.errors import BusyError, PublishError
 
 _RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths in one step
 _AT_FDCWD = -100
@@ -75,9 +75,13 @@ def locked(path: Path, timeout: float, waiting: Callable[[], None] = lambda: Non
         os.close(descriptor)  # releases the lock
 
 
-def staging_folder(folder: Path) -> Path:
-    """Where `staged` builds the next state of `folder`: a hidden folder beside it."""
-    return folder.parent / f".{folder.name}.staging"
+def staging_folders(folder: Path) -> list[Path]:
+    """The staging copies of `folder` there are: hidden folders beside it, one per process.
+
+    A name of its own per process means a killed build's leftovers (an orphaned ffmpeg may
+    still be writing into its copy) never mix with the next build's copy.
+    """
+    return sorted(folder.parent.glob(f".{folder.name}.staging-*"))
 
 
 @contextmanager
@@ -89,15 +93,18 @@ def staged(folder: Path) -> Iterator[Path]:
     would change the published file through the shared link. Leftover temporary files of
     killed writes (".name.….tmp") are not copied. If the block raises, or the process dies,
     `folder` is untouched and the copy is removed (by `recover` on the next run).
-    Callers hold `locked` around it: two stagings of one folder would share the copy.
+    Callers hold `locked` around it: `recover` removes every staging copy but its own.
     """
     folder = folder.resolve()  # a symlinked episodes/ is updated where it points
     recover(folder)
-    stage = staging_folder(folder)
-    if folder.is_dir():
-        shutil.copytree(folder, stage, symlinks=True, copy_function=_link, ignore=_temporary_files)
-    else:
+    stage = folder.parent / f".{folder.name}.staging-{os.getpid()}"
+    try:
         stage.mkdir(parents=True)
+        if folder.is_dir():
+            shutil.copytree(folder, stage, symlinks=True, copy_function=_link, ignore=_temporary_files, dirs_exist_ok=True)
+    except OSError as error:  # a read-only show folder, a full disk
+        shutil.rmtree(stage, ignore_errors=True)
+        raise PublishError(f"{folder.parent}: cannot make the next {folder.name}/ beside it ({error})") from None
     try:
         yield stage
     except BaseException:
@@ -111,14 +118,15 @@ def recover(folder: Path) -> None:
     """Finish or undo a swap that a killed process left half done; see `_swap`.
 
     A leftover staging folder is either an unfinished next state or an already replaced
-    previous one: in both cases `folder` holds the state to keep, so the copy goes. Only the
+    previous one: in both cases `folder` holds the state to keep, so the copies go. Only the
     two-rename fallback can leave `folder` missing, with its previous state under the old name.
     """
     old = _old_folder(folder)
     if old.is_dir() and not folder.exists():
         os.rename(old, folder)
     shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(staging_folder(folder), ignore_errors=True)
+    for stage in staging_folders(folder):
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _swap(stage: Path, folder: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from podcast import files
-from podcast.files import recover, staged, staging_folder
+from podcast.files import recover, staged, staging_folders
 
 def published(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -34,7 +34,7 @@ def test_a_finished_block_replaces_the_folder_at_once(episodes: Path) -> None:
         assert os.stat(stage / "ep.mp3").st_ino == unchanged  # linked, not copied
     assert published(episodes) == {"feed.xml": b"new feed", "ep.mp3": b"old audio", "sub/page.html": b"page", "new.vtt": b"WEBVTT"}
     assert os.stat(episodes / "ep.mp3").st_ino == unchanged
-    assert not staging_folder(episodes).exists()
+    assert staging_folders(episodes) == []
 
 
 def test_a_failed_block_changes_nothing(episodes: Path) -> None:
@@ -44,7 +44,7 @@ def test_a_failed_block_changes_nothing(episodes: Path) -> None:
         (stage / "ep.mp3").unlink()
         raise RuntimeError("the build failed")
     assert published(episodes) == before
-    assert not staging_folder(episodes).exists()
+    assert staging_folders(episodes) == []
 
 
 def test_the_first_publication_creates_the_folder(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_without_renameat2_two_renames_do_the_swap(episodes: Path, monkeypatch: 
 @pytest.mark.parametrize("leftover", ["staging", "staging-after-swap", "old-before-second-rename", "old-after-second-rename"])
 def test_recover_keeps_the_published_state_a_killed_swap_left(episodes: Path, leftover: str) -> None:
     """Every state a kill can leave: the published folder is the one kept, whole."""
-    stage, old = staging_folder(episodes), episodes.parent / ".episodes.old"
+    stage, old = episodes.parent / ".episodes.staging-1", episodes.parent / ".episodes.old"
     before = published(episodes)
     if leftover.startswith("staging"):
         stage.mkdir()
