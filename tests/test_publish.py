@@ -6,6 +6,7 @@ episodes are real MPEG audio files of known size.
 
 from __future__ import annotations
 
+import html
 import uuid
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timedelta, timezone
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from podcast.errors import PublishError, SettingsError
 from podcast.mix import Chapter, Episode
 from podcast.publish import Entry, load_catalog, podcast_guid, publish, remove, render_feed, write_feed
+from podcast.cover import generated_cover
 from podcast.show import Show
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -76,7 +78,9 @@ def test_one_episode_reads_back_as_apple_wants_it(tmp_path):
     assert feed.feed.tags[0].term == "News"
     [item] = feed.entries
     assert item.title == "First takeaways"
-    assert item.summary == "Notes for First takeaways."
+    notes = "<p>Notes for First takeaways.</p><ul><li>00:00 Intro</li><li>00:01 Outro</li></ul>"
+    assert item.summary == notes
+    assert [content.value for content in item.content] == [notes]  # content:encoded too
     assert item.id == entry.guid and entry.guid.startswith("urn:uuid:")
     uuid.UUID(entry.guid.removeprefix("urn:uuid:"))
     assert parsedate_to_datetime(item.published) == JAN_1 == entry.published
@@ -257,7 +261,7 @@ def test_any_text_gives_a_well_formed_feed(tmp_path, title, cleaned, feedparser_
     assert root.findtext("description") == f"About {cleaned}"
     assert root.findtext(f"{ITUNES}author") == f"By {cleaned}"
     assert root.find("item").findtext("title") == (cleaned or "first")
-    assert root.find("item").findtext("description") == f"Notes: {cleaned}"
+    assert root.find("item").findtext("description") == f"<p>{html.escape(f'Notes: {cleaned}'.strip())}</p>"
     assert parse(show).entries[0].title == feedparser_title
 
 
@@ -327,17 +331,17 @@ def test_write_feed_applies_new_settings_to_the_published_episodes(tmp_path):
         ("", None),
     ],
 )
-def test_cover_is_the_itunes_image_and_the_rss_image(tmp_path, cover, href):
+def test_cover_is_the_itunes_image_and_the_rss_image(tmp_path, image, cover, href):
     if cover:
-        (tmp_path / cover).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / cover).write_bytes(b"image bytes of " + cover.encode())
+        image(tmp_path / cover, 1400, kind="PNG" if cover.lower().endswith(".png") else "JPEG")
     show = make_show(tmp_path, cover=cover)
     publish(show, make_episode(show, "first"), now=JAN_1)
     images = channel(show).findall(f"{ITUNES}image")
-    assert [image.get("href") for image in images] == ([href] if href else [])
-    assert channel(show).findtext("image/url") == href
-    if cover:  # the image is published beside the feed, where its URL points
-        assert (show.episodes_dir / Path(cover).name).read_bytes() == (tmp_path / cover).read_bytes()
+    assert [image.get("href") for image in images] == [href or "https://example.com/pod/cover.png"]
+    assert channel(show).findtext("image/url") == images[0].get("href")
+    published = show.episodes_dir / (Path(cover).name if cover else "cover.png")
+    # The image is published beside the feed, where its URL points: the show's own, else one drawn.
+    assert published.read_bytes() == ((tmp_path / cover).read_bytes() if cover else generated_cover(show.title).read_bytes())
 
 
 @pytest.mark.parametrize(
@@ -352,6 +356,15 @@ def test_a_bad_setting_fails_before_anything_is_written(tmp_path, settings, mess
     episode = make_episode(show, "first")
     with pytest.raises(SettingsError, match=message):
         publish(show, episode, now=JAN_1)
+    assert [p.name for p in show.episodes_dir.iterdir()] == ["first.mp3"]
+
+
+def test_a_cover_apple_would_refuse_fails_before_anything_is_written(tmp_path, image):
+    image(tmp_path / "wide.png", 1600, 1400)
+    show = make_show(tmp_path, cover="wide.png")
+    make_episode(show, "first")
+    with pytest.raises(SettingsError, match="1600×1400 pixels; it must be square"):
+        publish(show, make_episode(show, "first"), now=JAN_1)
     assert [p.name for p in show.episodes_dir.iterdir()] == ["first.mp3"]
 
 
