@@ -68,7 +68,7 @@ class PageEpisode:
     number: int
     slug: str
     title: str
-    notes: str  # HTML, as in the feed
+    description: str  # the show notes as written: the intro, then the list of takeaways
     published: datetime
     chapters: tuple[Chapter, ...]
     sidecars: dict[str, str]  # media type -> file name in episodes/
@@ -122,7 +122,7 @@ def _episode(show: Show, episode: PageEpisode) -> list[str]:
             f' label="Transcript" data-transcript="{transcript}">'
         )
     parts.append("</audio>")
-    parts.append(episode.notes)
+    parts.append(intro(episode.description))  # the chapter links below stand for the takeaway list
     if episode.chapters:
         parts.append('<ol class="chapters">')
         parts.extend(
@@ -153,12 +153,21 @@ def show_notes(description: str, chapters: tuple[Chapter, ...]) -> str:
     >>> show_notes("Why & how.\n\n1. One\n2. Two", (Chapter("One", 0.0, 61.0), Chapter("Two <b>", 61.0, 90.0)))
     '<p>Why &amp; how.</p><ul><li>00:00 One</li><li>01:01 Two &lt;b&gt;</li></ul>'
     """
-    paragraphs = [part.strip() for part in description.split("\n\n") if part.strip()]
-    intro = [part for part in paragraphs if not all(_NUMBERED.match(line) for line in part.splitlines())]
-    html = "".join(f"<p>{escape(part)}</p>" for part in intro)
+    html = intro(description)
     if chapters:
         html += "<ul>" + "".join(f"<li>{timestamp(c.start)} {escape(c.title)}</li>" for c in chapters) + "</ul>"
     return html
+
+
+def intro(description: str) -> str:
+    r"""The description's paragraphs as HTML, less its numbered list of takeaway titles.
+
+    >>> intro("A & B.\n\n1. One\n2. Two\n\nThe end.")
+    '<p>A &amp; B.</p><p>The end.</p>'
+    """
+    paragraphs = [part.strip() for part in description.split("\n\n") if part.strip()]
+    kept = [part for part in paragraphs if not all(_NUMBERED.match(line) for line in part.splitlines())]
+    return "".join(f"<p>{escape(part)}</p>" for part in kept)
 
 
 def timestamp(seconds: float) -> str:

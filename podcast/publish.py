@@ -184,7 +184,7 @@ def _render_published(show: Show, entries: list[Entry]) -> list[tuple[str, bytes
     page = render_page(
         show,
         [
-            PageEpisode(number, entry.slug, entry.title or entry.slug, entry.notes, entry.published, entry.chapters, sidecars(show, entry.slug))
+            PageEpisode(number, entry.slug, entry.title or entry.slug, entry.description, entry.published, entry.chapters, sidecars(show, entry.slug))
             for number, entry in numbered_newest_first(entries)
         ],
         published_name(show),

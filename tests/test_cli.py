@@ -164,3 +164,23 @@ def test_the_show_lexicon_changes_only_the_segments_with_the_word(tmp_path: Path
     changed = [name for name in before if before[name] != after[name]]
     assert changed == ["01-short-sections-survive-the-ear.txt"]
     assert "like a sign post:" in after[changed[0]]
+
+
+def test_podcast_feed_applies_new_settings_without_speaking_or_touching_the_episode(tmp_path: Path, speech_cache: Path) -> None:
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    episodes = tmp_path / "episodes"
+    (mp3,) = episodes.glob("*.mp3")
+    before = {"mp3": (mp3.read_bytes(), mp3.stat().st_mtime_ns), "catalog": (episodes / "catalog.json").read_bytes()}
+    cover = (episodes / "cover.png").read_bytes()
+    cached = sorted(speech_cache.rglob("*.wav"))
+    (tmp_path / "podcast.toml").write_text('[show]\ntitle = "Renamed Show"\nemail = "me@pods.example"\n')
+
+    result = run("feed", show=tmp_path)
+
+    assert result.exit_code == 0, result.output
+    assert [line.split()[1] for line in result.stderr.splitlines()] == ["base_url"]  # the e-mail is set now
+    assert {"mp3": (mp3.read_bytes(), mp3.stat().st_mtime_ns), "catalog": (episodes / "catalog.json").read_bytes()} == before
+    assert sorted(speech_cache.rglob("*.wav")) == cached  # nothing was spoken
+    assert feedparser.parse(episodes / "feed.xml").feed.title == "Renamed Show"
+    assert "<title>Renamed Show</title>" in (episodes / "index.html").read_text(encoding="utf-8")
+    assert (episodes / "cover.png").read_bytes() != cover  # drawn again for the new title
