@@ -38,8 +38,14 @@ def cover_source(show: Show) -> Path:
 
 
 def published_name(show: Show) -> str:
-    """The cover's file name in episodes/, where the feed and the page point."""
-    return show.cover_path.name if show.cover_path is not None else GENERATED_NAME
+    """The cover's file name in episodes/, where the feed and the page point.
+
+    Apple wants the image's URL to end in .jpg or .png, so "Art.JPEG" is published as "Art.jpg".
+    """
+    if show.cover_path is None:
+        return GENERATED_NAME
+    suffix = ".png" if show.cover_path.suffix.lower() == ".png" else ".jpg"
+    return show.cover_path.stem + suffix
 
 
 def check_cover(path: Path) -> None:

@@ -63,9 +63,9 @@ def test_the_drawn_cover_is_cached_by_title_and_drawn_again_only_for_a_new_one(t
 def test_the_show_uses_its_own_cover_else_the_drawn_one(tmp_path, image):
     show = Show(root=tmp_path, title="Own Art")
     assert cover_source(show) == generated_cover("Own Art") and published_name(show) == "cover.png"
-    image(tmp_path / "art" / "mine.jpg", 1500, kind="JPEG")
-    show = Show(root=tmp_path, cover="art/mine.jpg")
-    assert cover_source(show) == tmp_path / "art" / "mine.jpg" and published_name(show) == "mine.jpg"
+    image(tmp_path / "art" / "mine.JPEG", 1500, kind="JPEG")
+    show = Show(root=tmp_path, cover="art/mine.JPEG")
+    assert cover_source(show) == tmp_path / "art" / "mine.JPEG" and published_name(show) == "mine.jpg"
 
 
 def test_a_long_title_still_fits_the_drawn_cover():
