@@ -14,7 +14,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -24,8 +23,8 @@ from feedgen.util import xml_elem
 from lxml import etree
 
 from podcast import __version__
-from podcast.errors import PublishError, SettingsError
 from podcast.cover import cover_source, published_name
+from podcast.errors import PublishError, SettingsError
 from podcast.files import atomic_write
 from podcast.mix import Chapter, Episode
 from podcast.page import PAGE_FILE, PageEpisode, render_page, show_notes
@@ -184,7 +183,10 @@ def _render_published(show: Show, entries: list[Entry]) -> list[tuple[str, bytes
     page = render_page(
         show,
         [
-            PageEpisode(number, entry.slug, entry.title or entry.slug, entry.description, entry.published, entry.chapters, sidecars(show, entry.slug))
+            PageEpisode(
+                number, entry.slug, entry.title or entry.slug, entry.description, entry.published, entry.chapters,
+                sidecars(show, entry.slug),
+            )
             for number, entry in numbered_newest_first(entries)
         ],
         published_name(show),
