@@ -28,6 +28,7 @@ from podcast.errors import PublishError, SettingsError
 from podcast.files import atomic_write
 from podcast.mix import Chapter, Episode
 from podcast.show import Show
+from podcast.transcript import sidecar_names
 
 CATALOG_FILE = "catalog.json"
 FEED_FILE = "feed.xml"
@@ -119,9 +120,9 @@ def publish(show: Show, episode: Episode, now: datetime | None = None) -> Entry:
 
 
 def remove(show: Show, slug: str) -> Entry:
-    """Take an episode out of the catalog and the feed, then delete its MP3.
+    """Take an episode out of the catalog and the feed, then delete its MP3 and sidecar files.
 
-    The MP3 goes last, so the feed never names a file that is already gone.
+    The files go last, so the feed never names a file that is already gone.
     """
     entries = load_catalog(show)
     entry = next((entry for entry in entries if entry.slug == slug), None)
@@ -131,6 +132,8 @@ def remove(show: Show, slug: str) -> Entry:
     entries.remove(entry)
     _save(show, entries)
     (show.episodes_dir / entry.filename).unlink(missing_ok=True)
+    for name in sidecar_names(slug):
+        (show.episodes_dir / name).unlink(missing_ok=True)
     return entry
 
 

@@ -18,6 +18,7 @@ from podcast.build import build
 from podcast.cli import cli
 from podcast.mix import Chapter, Cue, Episode
 from podcast.narration import read_script
+from podcast.publish import remove
 from podcast.show import load_show
 from podcast.transcript import sidecar_names, srt as srt_text, vtt as vtt_text
 
@@ -96,6 +97,17 @@ def test_each_cue_starts_within_50_ms_of_its_sentences_first_sound(built: Path, 
         assert audio[pause : pause + 100].dBFS < SILENCE_DBFS, f"no pause before the cue {text!r}"
         onset = next(at for at in range(pause, start + 500) if audio[at : at + 10].dBFS > SOUND_DBFS)
         assert abs(onset - start) <= 50, f"{text!r}: cue at {start} ms, first sound at {onset} ms"
+
+
+def test_removing_the_episode_deletes_its_sidecars(built: Path, tmp_path: Path) -> None:
+    show = tmp_path / "show"
+    folder = show / "scripts" / built.stem
+    shutil.copytree(built.parents[1] / "scripts" / built.stem, folder)
+    build(load_show(show), folder)  # same text: all speech comes from the cache
+    files = [show / "episodes" / name for name in sidecar_names(built.stem)]
+    assert all(path.is_file() for path in files)
+    remove(load_show(show), built.stem)
+    assert not any(path.exists() for path in files) and not (show / "episodes" / built.name).exists()
 
 
 def test_a_sidecar_that_cannot_be_written_is_one_line_of_error(built: Path, tmp_path: Path) -> None:
