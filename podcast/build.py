@@ -18,6 +18,7 @@ from podcast.narration import Script, narrate, read_script, write_script
 from podcast.publish import Entry, publish
 from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
+from podcast.transcript import write_sidecars
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
 
@@ -63,6 +64,7 @@ def build(
     ]
     tags = Tags(show.title, show.author, str(dt.date.today().year), cover)
     episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
+    write_sidecars(episode)
     return publish(show, episode)
 
 

@@ -29,15 +29,16 @@ from podcast.files import atomic_write
 from podcast.mix import Chapter, Episode
 from podcast.page import PAGE_FILE, PageEpisode, render_page, show_notes
 from podcast.show import Show
+from podcast.transcript import sidecar_names
 
 CATALOG_FILE = "catalog.json"
 FEED_FILE = "feed.xml"
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-# Files the transcripts stage writes beside an episode's MP3, and their media types as
-# podcast:chapters and podcast:transcript name them. The feed and the page name those that exist.
-SIDECARS = {".chapters.json": "application/json+chapters", ".vtt": "text/vtt", ".srt": "application/x-subrip"}
+# The media types of the files the transcripts stage writes beside an episode's MP3, in
+# sidecar_names' order, as podcast:chapters and podcast:transcript name them.
+SIDECAR_TYPES = ("application/json+chapters", "text/vtt", "application/x-subrip")
 # Podlove Simple Chapters: chapters inline in the item, which gPodder and others read.
 PSC_NS = "http://podlove.org/simple-chapters"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -131,7 +132,7 @@ def publish(show: Show, episode: Episode, now: datetime | None = None) -> Entry:
 
 
 def remove(show: Show, slug: str) -> Entry:
-    """Take an episode out of the catalog and the feed, then delete its MP3 and sidecars.
+    """Take an episode out of the catalog and the feed, then delete its MP3 and sidecar files.
 
     The files go last, so the feed never names a file that is already gone.
     """
@@ -142,7 +143,8 @@ def remove(show: Show, slug: str) -> Entry:
         raise PublishError(f"no published episode {slug!r} (published: {known})")
     entries.remove(entry)
     _save(show, entries)
-    for name in [entry.filename, *(f"{slug}{suffix}" for suffix in SIDECARS)]:
+    (show.episodes_dir / entry.filename).unlink(missing_ok=True)
+    for name in sidecar_names(slug):
         (show.episodes_dir / name).unlink(missing_ok=True)
     return entry
 
@@ -173,7 +175,8 @@ def missing_settings(show: Show) -> list[str]:
 
 def sidecars(show: Show, slug: str) -> dict[str, str]:
     """The episode's sidecar files that exist in episodes/: media type -> file name."""
-    return {kind: f"{slug}{suffix}" for suffix, kind in SIDECARS.items() if (show.episodes_dir / f"{slug}{suffix}").is_file()}
+    names = zip(SIDECAR_TYPES, sidecar_names(slug))
+    return {kind: name for kind, name in names if (show.episodes_dir / name).is_file()}
 
 
 def _render_published(show: Show, entries: list[Entry]) -> list[tuple[str, bytes]]:

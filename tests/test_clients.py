@@ -1,8 +1,7 @@
 """Real podcast clients against `podcast serve` on 127.0.0.1: the measure of issue 5.
 
-One show is built once for the module with real speech, given the sidecar files the
-transcripts stage writes (chapters JSON, VTT, SRT; made here from the episode's chapters),
-and served by the real command in a subprocess. feedparser and gPodder's podcastparser read
+One show is built once for the module with real speech (so with the chapters JSON, VTT and
+SRT the build writes beside the MP3) and served by the real command in a subprocess. feedparser and gPodder's podcastparser read
 the served feed, Debian's gPodder (`gpo`) subscribes and downloads, and Debian's chromium
 plays the show page. Debian tools missing here skip outside CI; under CI they must be there.
 """
@@ -25,9 +24,10 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+import webvtt
 
 from podcast.build import build
-from podcast.publish import Entry, load_catalog, write_feed
+from podcast.publish import Entry
 from podcast.show import Show, load_show
 
 ARTICLE = """# Two quick points
@@ -79,23 +79,6 @@ class Served:
         return self.show.episodes_dir / self.entry.filename
 
 
-def write_sidecars(show: Show, entry: Entry) -> None:
-    """The files the transcripts stage writes beside the MP3, one cue per chapter."""
-    def clock(seconds: float, comma: bool = False) -> str:
-        millis = round(seconds * 1000)
-        text = f"{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
-        return text.replace(".", ",") if comma else text
-
-    chapters = {"version": "1.2.0", "chapters": [{"startTime": c.start, "title": c.title} for c in entry.chapters]}
-    (show.episodes_dir / f"{entry.slug}.chapters.json").write_text(json.dumps(chapters), encoding="utf-8")
-    vtt = "WEBVTT\n\n" + "".join(f"{clock(c.start)} --> {clock(c.end)}\nCue {c.title}.\n\n" for c in entry.chapters)
-    (show.episodes_dir / f"{entry.slug}.vtt").write_text(vtt, encoding="utf-8")
-    srt = "".join(
-        f"{n}\n{clock(c.start, True)} --> {clock(c.end, True)}\nCue {c.title}.\n\n" for n, c in enumerate(entry.chapters, 1)
-    )
-    (show.episodes_dir / f"{entry.slug}.srt").write_text(srt, encoding="utf-8")
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -109,8 +92,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     (root / "two-points.md").write_text(ARTICLE, encoding="utf-8")
     show = load_show(root)
     entry = build(show, root / "two-points.md")
-    write_sidecars(show, entry)
-    write_feed(show, load_catalog(show))  # now naming the sidecars
 
     port = free_port()
     process = subprocess.Popen(
@@ -241,7 +222,8 @@ def test_the_show_page_plays_and_its_chapters_seek_in_chromium(served: Served) -
 
             page.wait_for_function("document.querySelectorAll('.transcript p').length > 0", timeout=10_000)
             cues = page.eval_on_selector_all(".transcript p", "lines => lines.map(line => line.textContent)")
-            assert cues == [f"Cue {c.title}." for c in chapters]
+            vtt = webvtt.read(str(served.show.episodes_dir / f"{served.entry.slug}.vtt"))
+            assert cues == [caption.text for caption in vtt] and len(cues) >= 5  # a cue a sentence
             cover = page.evaluate("document.querySelector('header img').naturalWidth")
             assert cover == 3000
             assert errors == []
