@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from podcast.article import load_article
+from podcast.cover import cover_source
 from podcast.files import locked, staged
 from podcast.mix import SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, read_script, write_script
@@ -22,6 +23,7 @@ from podcast.publish import Entry, publish
 from podcast.publish import load_catalog, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
+from podcast.transcript import write_sidecars
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
 LOCK_FILE = ".podcast.lock"  # in the show folder: held while a build, `feed` or `remove` runs
@@ -83,6 +85,7 @@ def build(
 ) -> Entry:
     """Build and publish one episode from an article file or a script folder."""
     narration, _folder = script(show, source, title, overwrite)
+    cover = cover_source(show)  # a bad cover fails before any speech is made
     shape = [segment.sentences() for segment in narration.segments]
     requests = [
         Request(sentence, segment.title)
@@ -96,8 +99,9 @@ def build(
         SpokenSegment(segment.title, tuple(tuple(next(pieces) for _ in paragraph) for paragraph in paragraphs))
         for segment, paragraphs in zip(narration.segments, shape)
     ]
-    tags = Tags(show.title, show.author, str(dt.date.today().year), show.cover_path)
+    tags = Tags(show.title, show.author, str(dt.date.today().year), cover)
     episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
+    write_sidecars(episode)
     return publish(show, episode)
 
 
