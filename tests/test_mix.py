@@ -1,10 +1,12 @@
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from podcast.mix import PARAGRAPH_PAUSE, SEGMENT_PAUSE, SpokenSegment, Tags, mix
+from podcast.mix import PARAGRAPH_PAUSE, SEGMENT_PAUSE, SpokenSegment, Tags, ffmpeg, mix
 from podcast.narration import Script
 from podcast.speech import Request, Voice, speak, wav_seconds
 
@@ -15,14 +17,30 @@ SEGMENTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def spoken() -> list[SpokenSegment]:
+def say(voice: Voice) -> list[SpokenSegment]:
     texts = [(title, sentence) for title, paras in SEGMENTS.items() for para in paras for sentence in para]
-    pieces = iter(speak([Request(text, title) for title, text in texts], Voice()))
+    pieces = iter(speak([Request(text, title) for title, text in texts], voice))
     return [
         SpokenSegment(title, tuple(tuple(next(pieces) for _ in para) for para in paras))
         for title, paras in SEGMENTS.items()
     ]
+
+
+@pytest.fixture(scope="module")
+def spoken() -> list[SpokenSegment]:
+    return say(Voice())
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS, mono as dual-mono) and true peak (dBTP), as ffmpeg's ebur128 reports them."""
+    command = [ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-i", str(path),
+               "-af", "ebur128=peak=true:dualmono=true:framelog=quiet", "-f", "null", "-"]
+    report = subprocess.run(command, check=True, capture_output=True, text=True).stderr
+    summary = report[report.rindex("Summary:"):]
+    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    assert integrated and peak, report[-500:]
+    return float(integrated[1]), float(peak[1])
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +114,17 @@ def test_unchanged_inputs_are_not_encoded_again(spoken: list[SpokenSegment], tmp
     stamp = path.stat().st_mtime_ns, path.stat().st_ino
     mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path)
     assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp  # different audio: a new file
+
+
+def test_the_episode_meets_the_podcast_loudness(episode) -> None:
+    integrated, peak = loudness(episode.path)
+    assert -17 <= integrated <= -15 and peak <= -1
+
+
+def test_another_voice_at_a_slow_rate_meets_it_too(tmp_path: Path) -> None:
+    """A slower, different voice has another level of its own: one gain per episode evens it out."""
+    spoken = say(Voice(name="gmw/en-gb-scotland", rate=100))
+    script = Script("Slow", "slow", "", ())
+    result = mix(script, spoken, Tags("Show", "Me", "2026"), tmp_path / "slow.mp3")
+    integrated, peak = loudness(result.path)
+    assert -17 <= integrated <= -15 and peak <= -1
