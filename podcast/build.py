@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from podcast.article import load_article
-from podcast.mix import SpokenSegment, Tags, mix
+from podcast.mix import Sound, SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, read_script, write_script
 from podcast.publish import Entry, publish
 from podcast.show import Show, load_lexicon
@@ -60,7 +60,8 @@ def build(
         for segment, paragraphs in zip(narration.segments, shape)
     ]
     tags = Tags(show.title, show.author, str(dt.date.today().year), show.cover_path)
-    episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
+    sound = Sound(show.bitrate, show.channels, show.sample_rate)
+    episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     return publish(show, episode)
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 from mutagen.id3 import ID3
-from mutagen.mp3 import MP3
+from mutagen.mp3 import JOINTSTEREO, MONO, MP3, MPEGFrame
 
-from podcast.mix import PARAGRAPH_PAUSE, SEGMENT_PAUSE, SpokenSegment, Tags, ffmpeg, mix
+from podcast.mix import PARAGRAPH_PAUSE, SEGMENT_PAUSE, Sound, SpokenSegment, Tags, ffmpeg, mix
 from podcast.narration import Script
 from podcast.speech import Request, Voice, speak, wav_seconds
 
@@ -114,6 +114,18 @@ def test_unchanged_inputs_are_not_encoded_again(spoken: list[SpokenSegment], tmp
     stamp = path.stat().st_mtime_ns, path.stat().st_ino
     mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path)
     assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp  # different audio: a new file
+    stamp = path.stat().st_mtime_ns, path.stat().st_ino
+    mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path, Sound(bitrate=96))
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp  # other MP3 settings: a new file
+
+
+def audio_frame_modes(path: Path, count: int = 20) -> set[int]:
+    """The channel modes of the first audio frames (the first frame is the Xing header, which
+    ffmpeg marks plain stereo whatever the encoder then chose)."""
+    with path.open("rb") as file:
+        file.seek(ID3(path).size)
+        MPEGFrame(file)
+        return {MPEGFrame(file).mode for _ in range(count)}
 
 
 def test_the_episode_meets_the_podcast_loudness(episode) -> None:
@@ -127,4 +139,14 @@ def test_another_voice_at_a_slow_rate_meets_it_too(tmp_path: Path) -> None:
     script = Script("Slow", "slow", "", ())
     result = mix(script, spoken, Tags("Show", "Me", "2026"), tmp_path / "slow.mp3")
     integrated, peak = loudness(result.path)
+    assert -17 <= integrated <= -15 and peak <= -1
+
+
+@pytest.mark.parametrize("sound, mode", [(Sound(96, 2, 48000), JOINTSTEREO), (Sound(128, 1, 22050), MONO)])
+def test_the_mp3_has_the_shows_output_settings(spoken: list[SpokenSegment], tmp_path: Path, sound: Sound, mode: int) -> None:
+    result = mix(Script("Settings", "settings", "", ()), spoken[:2], Tags("Show", "Me", "2026"), tmp_path / "s.mp3", sound)
+    info = MP3(result.path).info
+    assert (info.bitrate, info.channels, info.sample_rate) == (sound.bitrate * 1000, sound.channels, sound.sample_rate)
+    assert mode in audio_frame_modes(result.path)
+    integrated, peak = loudness(result.path)  # stereo carries the voice on both sides at the same loudness
     assert -17 <= integrated <= -15 and peak <= -1
