@@ -60,7 +60,7 @@ def build(
         for segment, paragraphs in zip(narration.segments, shape)
     ]
     tags = Tags(show.title, show.author, str(dt.date.today().year), show.cover_path)
-    sound = Sound(show.bitrate, show.channels, show.sample_rate)
+    sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path)
     episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     return publish(show, episode)
 

@@ -72,6 +72,9 @@ class Sound:
     bitrate: int = 64  # kb/s
     channels: int = 1  # 2: joint stereo
     sample_rate: int = 44100  # what the MP3 carries; the engine's rate is resampled by ffmpeg
+    music: bool = True  # an intro and an outro: the files below, else a chime made here
+    intro: Path | None = None  # any audio file ffmpeg reads
+    outro: Path | None = None
 
 
 # Pauses between pieces, in seconds: each boundary of the structure gets a longer one.
@@ -92,6 +95,21 @@ LIMIT_DBFS = -2.0
 # ffmpeg's LAME encoder at a constant bitrate plays 0.5 dB quieter than its input (measured here
 # at 64-128 kb/s on a sine, pink noise and espeak-ng speech alike): the gain makes up for it.
 MP3_LEVEL_LOSS_DB = 0.5
+# Music plays at the voice's loudness, so the episode measures the same however long its music
+# is compared to its speech. An intro plays alone for up to MUSIC_SOLO seconds, then fades out
+# over MUSIC_FADE seconds under the first words; an outro plays after the last word for up to
+# OUTRO_SECONDS and fades out over its last MUSIC_FADE seconds.
+MUSIC_LUFS = TARGET_LUFS
+MUSIC_SOLO = 6.0
+MUSIC_FADE = 3.0
+OUTRO_SECONDS = 12.0
+# Without music files, a chime marks the start (the voice comes in as it dies away) and, a fourth
+# lower, the end: a few sine partials (frequency ratio, level, decay per second), made by ffmpeg.
+CHIME_SECONDS = 2.5
+CHIME_LUFS = -18.0  # a ding is short: a little under the voice, so it does not stand out
+CHIME_LEAD = 1.0
+CHIME_HZ = (660.0, 495.0)  # intro, outro
+CHIME_PARTIALS = ((1.0, 0.5, 2.5), (2.0, 0.2, 4.0), (3.01, 0.08, 6.0))
 
 def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sound: Sound = Sound()) -> Episode:
     """Join every piece once into one stream, bring it to the podcast loudness, encode it to `path` as MP3 and tag it.
@@ -106,6 +124,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
     """
     frame_rate = _frame_rate(spoken)
     silence = lambda seconds: bytes(SAMPLE_WIDTH * round(seconds * frame_rate))  # noqa: E731
+    intro, outro = (_jingle(sound.intro, sound, True), _jingle(sound.outro, sound, False)) if sound.music else (None, None)
     path.parent.mkdir(parents=True, exist_ok=True)
     joined = path.with_name(f".{path.name}.{os.getpid()}.pcm")
     digest = hashlib.sha256()
@@ -119,7 +138,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
                 digest.update(data)
                 frames += len(data) // SAMPLE_WIDTH
 
-            add(silence(EDGE_PAUSE))
+            add(silence(intro.seconds if intro else EDGE_PAUSE))  # the speech starts as the intro dies away
             starts: list[int] = []
             for segment_index, segment in enumerate(spoken):
                 if segment_index:
@@ -130,7 +149,13 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
                         if paragraph_index or sentence_index:
                             add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
                         add(_trimmed(piece.wav, frame_rate))
-            add(silence(EDGE_PAUSE))
+            if outro:
+                add(silence(SEGMENT_PAUSE))
+                music = [(intro, 0.0), (outro, frames / frame_rate)]
+                add(silence(outro.seconds))
+            else:
+                music = []
+                add(silence(EDGE_PAUSE))
         duration = frames / frame_rate
         ends = starts[1:] + [frames]
         chapters = tuple(
@@ -139,7 +164,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
         )
         fingerprint = _fingerprint(digest, frame_rate, script.title, tags, chapters, sound)
         if not _encoded_from(path, fingerprint):
-            _encode(_raw_input(joined, frame_rate), sound, script.title, tags, chapters, fingerprint, path)
+            _encode(_raw_input(joined, frame_rate), music, sound, script.title, tags, chapters, fingerprint, path)
     finally:
         joined.unlink(missing_ok=True)
     return Episode(script.slug, script.title, path, duration, chapters, script.description)
@@ -173,10 +198,11 @@ def _fingerprint(
     """Everything the MP3 file is made from (`digest` has hashed its audio): same fingerprint,
     same file, so no need to encode again."""
     cover = tags.cover.read_bytes() if tags.cover else b""
-    settings = [frame_rate, dataclasses.astuple(sound), TARGET_LUFS, LIMIT_DBFS, MP3_LEVEL_LOSS_DB, title, tags.show, tags.author,
+    settings = [frame_rate, dataclasses.astuple(sound), TARGET_LUFS, LIMIT_DBFS, MP3_LEVEL_LOSS_DB, _MUSIC, title, tags.show, tags.author,
                 tags.year, tags.cover and tags.cover.suffix]
-    digest.update(json.dumps([settings, [dataclasses.astuple(c) for c in chapters]]).encode("utf-8"))
-    digest.update(hashlib.sha256(cover).digest())
+    digest.update(json.dumps([settings, [dataclasses.astuple(c) for c in chapters]], default=str).encode("utf-8"))
+    for made_from in (cover, *(music.read_bytes() for music in (sound.intro, sound.outro) if music)):
+        digest.update(hashlib.sha256(made_from).digest())
     return digest.hexdigest()
 
 
@@ -210,28 +236,41 @@ def _raw_input(pcm: Path, frame_rate: int) -> list[str]:
 
 
 def _encode(
-    voice: list[str], sound: Sound, title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str, path: Path
+    voice: list[str],
+    music: list[tuple[_Jingle, float]],
+    sound: Sound,
+    title: str,
+    tags: Tags,
+    chapters: tuple[Chapter, ...],
+    fingerprint: str,
+    path: Path,
 ) -> None:
-    """Measure, then encode with the gain that meets TARGET_LUFS and tag, into a temporary file
-    beside `path`; then rename it into place.
+    """Measure the speech, then mix the music in (each at its start in seconds), encode with the
+    gain that meets TARGET_LUFS and tag, into a temporary file beside `path`; then rename it into place.
 
     The gain is one number for the whole episode (measured as ebur128 measures the finished
     file), so quiet and loud sentences keep their balance; the limiter only touches the rare
     peaks that the gain would push too high.
     """
-    loudness = _loudness(voice)
-    # Nothing above ebur128's gate (no speech at all): no level to correct.
-    gain = TARGET_LUFS - loudness + MP3_LEVEL_LOSS_DB if loudness > _SILENT_LUFS else 0.0
-    chain = [f"volume={gain:.2f}dB", f"aresample={sound.sample_rate}"]
+    loudness, _length = _measure(voice, "", "measure the loudness of the episode")
+    speech = [f"volume={_gain(TARGET_LUFS + MP3_LEVEL_LOSS_DB, loudness):.2f}dB", f"aresample={sound.sample_rate}"]
     if sound.channels == 2:
-        chain.append("pan=stereo|c0=c0|c1=c0")  # both sides at full level, as dual-mono was measured
-    chain.append(f"alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true")
+        speech.append("pan=stereo|c0=c0|c1=c0")  # both sides at full level, as dual-mono was measured
+    inputs, branches = [*voice], [f"[0:a]{','.join(speech)}[a0]"]
+    for index, (jingle, start) in enumerate(music, 1):
+        inputs += jingle.source
+        shaped = [_fit(sound), f"volume={jingle.gain:.2f}dB", *jingle.shape, f"adelay={round(start * sound.sample_rate)}S:all=1"]
+        branches.append(f"[{index}:a]{','.join(shaped)}[a{index}]")
+    mixed = "".join(f"[a{index}]" for index in range(len(branches)))
+    if music:
+        mixed += f"amix=inputs={len(branches)}:duration=first:normalize=0,"
+    limiter = f"alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true"
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         _run_ffmpeg(
-            [*voice, "-af", ",".join(chain), "-c:a", "libmp3lame", "-b:a", f"{sound.bitrate}k",
-             "-ar", str(sound.sample_rate), "-ac", str(sound.channels), "-joint_stereo", "1", "-f", "mp3",
-             "-y", str(temporary)],
+            [*inputs, "-filter_complex", ";".join([*branches, f"{mixed}{limiter}[out]"]), "-map", "[out]",
+             "-c:a", "libmp3lame", "-b:a", f"{sound.bitrate}k", "-ar", str(sound.sample_rate),
+             "-ac", str(sound.channels), "-joint_stereo", "1", "-f", "mp3", "-y", str(temporary)],
             "encode the episode",
         )
         _tag(temporary, title, tags, chapters, fingerprint)
@@ -240,17 +279,72 @@ def _encode(
         temporary.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class _Jingle:
+    """An intro or an outro: where ffmpeg reads it, how it is shaped and how long it plays alone."""
+
+    source: tuple[str, ...]  # ffmpeg input options
+    seconds: float  # intro: before the first word; outro: after the last
+    shape: tuple[str, ...]  # ffmpeg filters that trim and fade it
+    gain: float  # dB that bring it to MUSIC_LUFS or CHIME_LUFS
+
+
+_MUSIC = [MUSIC_LUFS, MUSIC_SOLO, MUSIC_FADE, OUTRO_SECONDS, CHIME_SECONDS, CHIME_LUFS, CHIME_LEAD, CHIME_HZ, CHIME_PARTIALS]
+
+
+def _jingle(path: Path | None, sound: Sound, intro: bool) -> _Jingle:
+    """The show's intro or outro music from `path`, else a chime; measured so it sits at its loudness."""
+    if path is None:
+        partials = "+".join(f"{level}*exp(-{decay}*t)*sin(2*PI*{CHIME_HZ[not intro] * ratio}*t)"
+                            for ratio, level, decay in CHIME_PARTIALS)
+        # A 1 ms rise, so even the chime's own start does not click.
+        source = ("-f", "lavfi", "-i", f"aevalsrc=exprs=(1-exp(-1000*t))*({partials}):s={sound.sample_rate}:d={CHIME_SECONDS}")
+        loudness, _length = _measure(source, _fit(sound), "make the chime")
+        return _Jingle(source, CHIME_LEAD if intro else CHIME_SECONDS, (), _gain(CHIME_LUFS, loudness))
+    role = "intro" if intro else "outro"
+    source = ("-t", str(MUSIC_SOLO + MUSIC_FADE if intro else OUTRO_SECONDS), "-i", str(path))
+    loudness, length = _measure(source, _fit(sound), f"read the {role} music {path}")
+    if length is None:
+        raise AudioError(f"ffmpeg cannot tell how long the {role} music {path} is")
+    if intro:
+        seconds = min(length, MUSIC_SOLO)
+        fade = max(seconds - 1, 0.0)  # from a second before the first word
+        shape = (f"atrim=end={fade + MUSIC_FADE}", f"afade=t=out:st={fade}:d={MUSIC_FADE}")
+    else:
+        seconds = min(length, OUTRO_SECONDS)
+        fade = max(seconds - MUSIC_FADE, 0.0)
+        shape = (f"atrim=end={seconds}", f"afade=t=out:st={fade}:d={seconds - fade}")
+    return _Jingle(source, seconds, shape, _gain(MUSIC_LUFS, loudness))
+
+
+def _fit(sound: Sound) -> str:
+    """ffmpeg filters that bring any audio to the MP3's sample rate and channels."""
+    return f"aresample={sound.sample_rate},aformat=channel_layouts={'stereo' if sound.channels == 2 else 'mono'}"
+
+
+def _gain(target: float, loudness: float) -> float:
+    """dB from `loudness` to `target`; none for audio with nothing above ebur128's gate.
+
+    >>> _gain(-16.0, -19.5), _gain(-16.0, -70.0)
+    (3.5, 0.0)
+    """
+    return target - loudness if loudness > _SILENT_LUFS else 0.0
+
+
 _SILENT_LUFS = -70.0  # what ebur128 reports when nothing is above its absolute gate
 
 
-def _loudness(source: list[str]) -> float:
-    """Integrated loudness in LUFS of ffmpeg's input `source`, mono measured as dual-mono."""
-    report = _run_ffmpeg([*source, "-af", "ebur128=dualmono=true:framelog=quiet", "-f", "null", "-"],
-                         "measure the loudness")
+def _measure(source: list[str] | tuple[str, ...], chain: str, doing: str) -> tuple[float, float | None]:
+    """Integrated loudness in LUFS of ffmpeg's input `source` after the filters `chain`, mono
+    measured as dual-mono; and the input's duration in seconds, when ffmpeg can tell it."""
+    meter = "ebur128=dualmono=true:framelog=quiet"
+    report = _run_ffmpeg([*source, "-af", f"{chain},{meter}" if chain else meter, "-f", "null", "-"], doing)
     found = re.findall(r"^\s+I:\s+(-?[\d.]+) LUFS", report, re.MULTILINE)
     if not found:
-        raise AudioError("ffmpeg did not report the loudness of the episode")
-    return float(found[-1])
+        raise AudioError(f"ffmpeg did not report the loudness when asked to {doing}")
+    duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", report)
+    seconds = int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3]) if duration else None
+    return float(found[-1]), seconds
 
 
 def _run_ffmpeg(arguments: list[str], doing: str) -> str:

@@ -56,6 +56,9 @@ class Show:
     bitrate: int = 64  # kb/s of the MP3: plenty for speech
     channels: int = 1  # 1: mono; 2: joint stereo
     sample_rate: int = 44100  # Hz of the MP3
+    music: bool = True  # an intro and an outro: the files below, else a short chime
+    intro_music: str = ""  # any audio file ffmpeg reads, relative to the show folder
+    outro_music: str = ""
 
     @property
     def scripts_dir(self) -> Path:
@@ -68,6 +71,14 @@ class Show:
     @property
     def cover_path(self) -> Path | None:
         return self.root / self.cover if self.cover else None
+
+    @property
+    def intro_music_path(self) -> Path | None:
+        return self.root / self.intro_music if self.intro_music else None
+
+    @property
+    def outro_music_path(self) -> Path | None:
+        return self.root / self.outro_music if self.outro_music else None
 
     @property
     def feed_url(self) -> str:
@@ -101,6 +112,9 @@ def load_show(root: Path, **overrides: object) -> Show:
         raise SettingsError(f"{path}: cover {show.cover!r} must be a JPEG or PNG image (.jpg, .jpeg or .png)")
     if show.cover_path and not show.cover_path.is_file():
         raise SettingsError(f"{path}: cover {show.cover!r} not found in {root}")
+    for key, music in (("intro_music", show.intro_music_path), ("outro_music", show.outro_music_path)):
+        if music and not music.is_file():
+            raise SettingsError(f"{path}: {key} {str(music.relative_to(root))!r} not found in {root}")
     if show.bitrate not in BITRATES:
         raise SettingsError(f"{path}: bitrate must be one of {_listed(BITRATES)} kb/s, not {show.bitrate}")
     if show.channels not in (1, 2):

@@ -6,7 +6,20 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import JOINTSTEREO, MONO, MP3, MPEGFrame
 
-from podcast.mix import PARAGRAPH_PAUSE, SEGMENT_PAUSE, Sound, SpokenSegment, Tags, ffmpeg, mix
+from podcast.errors import AudioError
+from podcast.mix import (
+    CHIME_LEAD,
+    CHIME_SECONDS,
+    EDGE_PAUSE,
+    MUSIC_SOLO,
+    PARAGRAPH_PAUSE,
+    SEGMENT_PAUSE,
+    Sound,
+    SpokenSegment,
+    Tags,
+    ffmpeg,
+    mix,
+)
 from podcast.narration import Script
 from podcast.speech import Request, Voice, speak, wav_seconds
 
@@ -55,7 +68,7 @@ def test_the_episode_is_an_mp3_of_the_computed_duration(episode, spoken: list[Sp
     assert audio.info.channels == 1 and audio.info.sample_rate == 44100
     assert abs(audio.info.length - episode.duration) < 0.1
     speech = sum(wav_seconds(p.wav) for s in spoken for para in s.paragraphs for p in para)
-    pauses = 2 * SEGMENT_PAUSE + PARAGRAPH_PAUSE
+    pauses = 2 * SEGMENT_PAUSE + PARAGRAPH_PAUSE + CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS  # the chimes too
     # Padding trimmed from each piece, pauses of our own added: shorter than the raw pieces plus pauses.
     assert pauses < episode.duration < speech + pauses + 1
 
@@ -150,3 +163,53 @@ def test_the_mp3_has_the_shows_output_settings(spoken: list[SpokenSegment], tmp_
     assert mode in audio_frame_modes(result.path)
     integrated, peak = loudness(result.path)  # stereo carries the voice on both sides at the same loudness
     assert -17 <= integrated <= -15 and peak <= -1
+
+
+def make_music(path: Path, seconds: float) -> Path:
+    """A stand-in for a show's music, made by ffmpeg: two tones in stereo over soft pink noise."""
+    tones = f"aevalsrc=0.3*sin(2*PI*330*t)|0.3*sin(2*PI*495*t):d={seconds}"
+    noise = f"anoisesrc=d={seconds}:c=pink:a=0.05"
+    command = [ffmpeg(), "-v", "error", "-nostdin", "-f", "lavfi", "-i", tones, "-f", "lavfi", "-i", noise,
+               "-filter_complex", "amix=inputs=2", "-y", str(path)]
+    subprocess.run(command, check=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def plain(spoken: list[SpokenSegment], tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("plain") / "plain.mp3"
+    return mix(Script("Plain", "plain", "", ()), spoken, Tags("Show", "Me", "2026"), path, Sound(music=False))
+
+
+def test_music_files_open_and_close_the_episode(spoken: list[SpokenSegment], plain, tmp_path: Path, decode) -> None:
+    sound = Sound(intro=make_music(tmp_path / "intro.mp3", 10), outro=make_music(tmp_path / "outro.wav", 8))
+    result = mix(Script("Music", "music", "", ()), spoken, Tags("Show", "Me", "2026"), tmp_path / "m.mp3", sound)
+    integrated, peak = loudness(result.path)
+    assert -17 <= integrated <= -15 and peak <= -1
+
+    # The speech starts after MUSIC_SOLO seconds of intro instead of EDGE_PAUSE of silence: every
+    # chapter but the first (which covers the intro) moves by exactly that, to the sample.
+    shift = round(MUSIC_SOLO * 22050) / 22050 - round(EDGE_PAUSE * 22050) / 22050
+    assert result.chapters[0].start == 0
+    assert [c.start - shift for c in result.chapters[1:]] == pytest.approx([c.start for c in plain.chapters[1:]], abs=1e-9)
+    # The outro (8 s, shorter than the cap) follows the last word after a segment pause.
+    assert result.duration == pytest.approx(plain.duration + shift + SEGMENT_PAUSE + 8 - EDGE_PAUSE, abs=1e-4)
+
+    decoded, speechless = decode(result.path), decode(plain.path)
+    assert decoded[:3000].dBFS > -30 and speechless[:300].dBFS < -60  # music alone, where plain is silent
+    assert decoded[-4500:-3500].dBFS > decoded[-400:].dBFS + 10  # the outro fades out
+
+
+def test_without_files_a_chime_marks_start_and_end(episode, plain, decode) -> None:
+    decoded = decode(episode.path)
+    assert decoded[:300].dBFS > -40 and decode(plain.path)[:300].dBFS < -60
+    assert decoded[-round(CHIME_SECONDS * 1000):].dBFS > -45
+    assert episode.duration == pytest.approx(plain.duration + CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS - 2 * EDGE_PAUSE, abs=1e-4)
+
+
+def test_unreadable_music_is_an_audio_error(spoken: list[SpokenSegment], tmp_path: Path) -> None:
+    (tmp_path / "intro.ogg").write_bytes(b"not audio at all")
+    with pytest.raises(AudioError, match="intro music"):
+        mix(Script("Bad", "bad", "", ()), spoken[:1], Tags("Show", "Me", "2026"), tmp_path / "bad.mp3",
+            Sound(intro=tmp_path / "intro.ogg"))
+    assert [p.name for p in tmp_path.iterdir()] == ["intro.ogg"]  # nothing made, nothing left behind
