@@ -67,7 +67,7 @@ class Tags:
 
 @dataclass(frozen=True)
 class Sound:
-    """How the episode file is made beyond the voice: the MP3's format."""
+    """How the episode file is made beyond the voice: the MP3's format and the music."""
 
     bitrate: int = 64  # kb/s
     channels: int = 1  # 2: joint stereo
@@ -93,7 +93,7 @@ TARGET_LUFS = -16.0
 # on top of it (measured on espeak-ng voices), so the file stays at or below -1 dBTP.
 LIMIT_DBFS = -2.0
 # ffmpeg's LAME encoder at a constant bitrate plays 0.5 dB quieter than its input (measured here
-# at 64-128 kb/s on a sine, pink noise and espeak-ng speech alike): the gain makes up for it.
+# at 64-128 kb/s on a sine, pink noise and espeak-ng speech alike): the mix is raised as much.
 MP3_LEVEL_LOSS_DB = 0.5
 # Music plays at the voice's loudness, so the episode measures the same however long its music
 # is compared to its speech. An intro plays alone for up to MUSIC_SOLO seconds, then fades out
@@ -104,70 +104,112 @@ MUSIC_SOLO = 6.0
 MUSIC_FADE = 3.0
 OUTRO_SECONDS = 12.0
 # Without music files, a chime marks the start (the voice comes in as it dies away) and, a fourth
-# lower, the end: a few sine partials (frequency ratio, level, decay per second), made by ffmpeg.
+# lower, the end: a few sine partials (frequency ratio, level, decay per second), made by ffmpeg
+# at levels that measure CHIME_LUFS after a pause (a test measures it), so a build need not.
 CHIME_SECONDS = 2.5
 CHIME_LUFS = -18.0  # a ding is short: a little under the voice, so it does not stand out
 CHIME_LEAD = 1.0
 CHIME_HZ = (660.0, 495.0)  # intro, outro
-CHIME_PARTIALS = ((1.0, 0.5, 2.5), (2.0, 0.2, 4.0), (3.01, 0.08, 6.0))
+CHIME_PARTIALS = ((1.0, 0.3, 2.5), (2.0, 0.12, 4.0), (3.01, 0.05, 6.0))
+# How pieces become an episode: part of every MP3's fingerprint, so a new recipe re-encodes.
+_RECIPE = [SENTENCE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, EDGE_PAUSE, FADE_MS, SILENCE_DBFS, TARGET_LUFS, LIMIT_DBFS,
+           MP3_LEVEL_LOSS_DB, MUSIC_LUFS, MUSIC_SOLO, MUSIC_FADE, OUTRO_SECONDS, CHIME_SECONDS, CHIME_LUFS, CHIME_LEAD,
+           CHIME_HZ, CHIME_PARTIALS]
+
 
 def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sound: Sound = Sound()) -> Episode:
     """Join every piece once into one stream, bring it to the podcast loudness, encode it to `path` as MP3 and tag it.
 
     The joined audio goes piece by piece to a raw file beside `path`, so an hour-long episode is
-    never whole in memory; ffmpeg reads that file to measure its loudness, then again to encode
-    it with the one gain that brings the whole episode to TARGET_LUFS. Chapter times and the
-    duration are computed from sample counts, not from pydub's millisecond-rounded lengths, so
-    they stay exact however many pieces there are. An MP3 already encoded from the same audio,
-    settings, tags and chapters (its fingerprint is in a TXXX frame) is kept as it is:
+    never whole in memory, and to ffmpeg measuring its loudness as it comes; the encode then
+    reads the file with the one gain that brings the whole episode to TARGET_LUFS. Chapter
+    times and the duration are computed from sample counts, not from pydub's millisecond-rounded
+    lengths, so they stay exact however many pieces there are. An MP3 already made from the same
+    pieces, settings, tags and music (its fingerprint is in a TXXX frame) is kept as it is:
     encoding is most of a build's time.
     """
     frame_rate = _frame_rate(spoken)
     silence = lambda seconds: bytes(SAMPLE_WIDTH * round(seconds * frame_rate))  # noqa: E731
     intro, outro = (_jingle(sound.intro, sound, True), _jingle(sound.outro, sound, False)) if sound.music else (None, None)
+    fingerprint = _fingerprint(spoken, frame_rate, script.title, tags, sound)
+    encoded = _encoded_from(path, fingerprint)
     path.parent.mkdir(parents=True, exist_ok=True)
     joined = path.with_name(f".{path.name}.{os.getpid()}.pcm")
-    digest = hashlib.sha256()
     frames = 0  # so far: where the next part starts
-    try:
-        with joined.open("wb") as out:
+    with _Sink(None if encoded else joined, frame_rate) as sink:
 
-            def add(data: bytes) -> None:
-                nonlocal frames
-                out.write(data)
-                digest.update(data)
-                frames += len(data) // SAMPLE_WIDTH
+        def add(data: bytes) -> None:
+            nonlocal frames
+            sink.write(data)
+            frames += len(data) // SAMPLE_WIDTH
 
-            add(silence(intro.seconds if intro else EDGE_PAUSE))  # the speech starts as the intro dies away
-            starts: list[int] = []
-            for segment_index, segment in enumerate(spoken):
-                if segment_index:
-                    add(silence(SEGMENT_PAUSE))
-                starts.append(frames if segment_index else 0)
-                for paragraph_index, paragraph in enumerate(segment.paragraphs):
-                    for sentence_index, piece in enumerate(paragraph):
-                        if paragraph_index or sentence_index:
-                            add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
-                        add(_trimmed(piece.wav, frame_rate))
-            if outro:
+        add(silence(intro.seconds if intro else EDGE_PAUSE))  # the speech starts as the intro dies away
+        starts: list[int] = []
+        for segment_index, segment in enumerate(spoken):
+            if segment_index:
                 add(silence(SEGMENT_PAUSE))
-                music = [(intro, 0.0), (outro, frames / frame_rate)]
-                add(silence(outro.seconds))
-            else:
-                music = []
-                add(silence(EDGE_PAUSE))
+            starts.append(frames if segment_index else 0)
+            for paragraph_index, paragraph in enumerate(segment.paragraphs):
+                for sentence_index, piece in enumerate(paragraph):
+                    if paragraph_index or sentence_index:
+                        add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
+                    add(_trimmed(piece.wav, frame_rate))
+        if outro:
+            add(silence(SEGMENT_PAUSE))
+            music = [(intro, 0.0), (outro, frames / frame_rate)]
+            add(silence(outro.seconds))
+        else:
+            music = []
+            add(silence(EDGE_PAUSE))
         duration = frames / frame_rate
         ends = starts[1:] + [frames]
         chapters = tuple(
             Chapter(segment.title, start / frame_rate, end / frame_rate)
             for segment, start, end in zip(spoken, starts, ends)
         )
-        fingerprint = _fingerprint(digest, frame_rate, script.title, tags, chapters, sound)
-        if not _encoded_from(path, fingerprint):
-            _encode(_raw_input(joined, frame_rate), music, sound, script.title, tags, chapters, fingerprint, path)
-    finally:
-        joined.unlink(missing_ok=True)
+        if not encoded:
+            speech = sink.loudness()
+            _encode(speech, _raw_input(str(joined), frame_rate), music, sound, script.title, tags, chapters, fingerprint, path)
     return Episode(script.slug, script.title, path, duration, chapters, script.description)
+
+
+class _Sink:
+    """Where the joined speech goes when it is to be encoded: a raw file beside the MP3 and, at
+    the same time on the other core, ffmpeg measuring its loudness. Nowhere when it is not."""
+
+    def __init__(self, path: Path | None, frame_rate: int) -> None:
+        self.path = path
+        self.file = path.open("wb") if path else None
+        self.meter = subprocess.Popen(
+            [ffmpeg(), *_QUIET, *_raw_input("pipe:0", frame_rate), "-af", _METER, "-f", "null", "-"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        ) if path else None
+
+    def write(self, data: bytes) -> None:
+        if self.file and self.meter and self.meter.stdin:
+            self.file.write(data)
+            try:
+                self.meter.stdin.write(data)
+            except BrokenPipeError:
+                pass  # ffmpeg stopped early: loudness() says why
+
+    def loudness(self) -> float:
+        """Integrated loudness in LUFS of everything written, once it is all written."""
+        assert self.file and self.meter, "nothing was written to measure"
+        self.file.close()
+        _output, report = self.meter.communicate()
+        return _integrated(report.decode(errors="replace"), self.meter.returncode, "measure the loudness of the episode")
+
+    def __enter__(self) -> _Sink:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self.meter and self.meter.poll() is None:
+            self.meter.kill()
+            self.meter.communicate()
+        if self.file and self.path:
+            self.file.close()
+            self.path.unlink(missing_ok=True)
 
 
 def _frame_rate(spoken: list[SpokenSegment]) -> int:
@@ -192,17 +234,17 @@ def _trimmed(wav: Path, frame_rate: int) -> bytes:
     return sound.fade_in(FADE_MS).fade_out(FADE_MS).raw_data
 
 
-def _fingerprint(
-    digest: "hashlib._Hash", frame_rate: int, title: str, tags: Tags, chapters: tuple[Chapter, ...], sound: Sound
-) -> str:
-    """Everything the MP3 file is made from (`digest` has hashed its audio): same fingerprint,
-    same file, so no need to encode again."""
-    cover = tags.cover.read_bytes() if tags.cover else b""
-    settings = [frame_rate, dataclasses.astuple(sound), TARGET_LUFS, LIMIT_DBFS, MP3_LEVEL_LOSS_DB, _MUSIC, title, tags.show, tags.author,
-                tags.year, tags.cover and tags.cover.suffix]
-    digest.update(json.dumps([settings, [dataclasses.astuple(c) for c in chapters]], default=str).encode("utf-8"))
-    for made_from in (cover, *(music.read_bytes() for music in (sound.intro, sound.outro) if music)):
-        digest.update(hashlib.sha256(made_from).digest())
+def _fingerprint(spoken: list[SpokenSegment], frame_rate: int, title: str, tags: Tags, sound: Sound) -> str:
+    """Everything the MP3 file is made from: each piece's audio and where it goes, the settings,
+    tags, cover and music. Same fingerprint, same file, so no need to join or encode again."""
+    digest = hashlib.sha256()
+    layout = [[segment.title, [len(paragraph) for paragraph in segment.paragraphs]] for segment in spoken]
+    settings = [frame_rate, dataclasses.astuple(sound), _RECIPE, title, tags.show, tags.author, tags.year,
+                tags.cover and tags.cover.suffix]
+    digest.update(json.dumps([settings, layout], default=str).encode("utf-8"))
+    pieces = [piece.wav for segment in spoken for paragraph in segment.paragraphs for piece in paragraph]
+    for made_from in (*pieces, tags.cover, sound.intro, sound.outro):
+        digest.update(hashlib.sha256(made_from.read_bytes() if made_from else b"").digest())
     return digest.hexdigest()
 
 
@@ -230,12 +272,13 @@ def ffmpeg() -> str:
         raise AudioError("ffmpeg not found: install ffmpeg or `pip install imageio-ffmpeg`") from None
 
 
-def _raw_input(pcm: Path, frame_rate: int) -> list[str]:
+def _raw_input(pcm: str, frame_rate: int) -> list[str]:
     """ffmpeg's input options for the joined speech: raw 16-bit mono at the engine's rate."""
-    return ["-f", "s16le", "-ar", str(frame_rate), "-ac", "1", "-i", str(pcm)]
+    return ["-f", "s16le", "-ar", str(frame_rate), "-ac", "1", "-i", pcm]
 
 
 def _encode(
+    loudness: float,
     voice: list[str],
     music: list[tuple[_Jingle, float]],
     sound: Sound,
@@ -245,15 +288,15 @@ def _encode(
     fingerprint: str,
     path: Path,
 ) -> None:
-    """Measure the speech, then mix the music in (each at its start in seconds), encode with the
-    gain that meets TARGET_LUFS and tag, into a temporary file beside `path`; then rename it into place.
+    """Mix the music into the speech (each at its start in seconds), encode with the gain that
+    brings the speech's `loudness` to TARGET_LUFS and tag, into a temporary file beside `path`;
+    then rename it into place.
 
     The gain is one number for the whole episode (measured as ebur128 measures the finished
     file), so quiet and loud sentences keep their balance; the limiter only touches the rare
     peaks that the gain would push too high.
     """
-    loudness, _length = _measure(voice, "", "measure the loudness of the episode")
-    speech = [f"volume={_gain(TARGET_LUFS + MP3_LEVEL_LOSS_DB, loudness):.2f}dB", f"aresample={sound.sample_rate}"]
+    speech = [f"volume={_gain(TARGET_LUFS, loudness):.2f}dB", f"aresample={sound.sample_rate}"]
     if sound.channels == 2:
         speech.append("pan=stereo|c0=c0|c1=c0")  # both sides at full level, as dual-mono was measured
     inputs, branches = [*voice], [f"[0:a]{','.join(speech)}[a0]"]
@@ -264,7 +307,7 @@ def _encode(
     mixed = "".join(f"[a{index}]" for index in range(len(branches)))
     if music:
         mixed += f"amix=inputs={len(branches)}:duration=first:normalize=0,"
-    limiter = f"alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true"
+    limiter = f"volume={MP3_LEVEL_LOSS_DB}dB,alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true"
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         _run_ffmpeg(
@@ -286,21 +329,18 @@ class _Jingle:
     source: tuple[str, ...]  # ffmpeg input options
     seconds: float  # intro: before the first word; outro: after the last
     shape: tuple[str, ...]  # ffmpeg filters that trim and fade it
-    gain: float  # dB that bring it to MUSIC_LUFS or CHIME_LUFS
+    gain: float  # dB that bring it to MUSIC_LUFS
 
-
-_MUSIC = [MUSIC_LUFS, MUSIC_SOLO, MUSIC_FADE, OUTRO_SECONDS, CHIME_SECONDS, CHIME_LUFS, CHIME_LEAD, CHIME_HZ, CHIME_PARTIALS]
 
 
 def _jingle(path: Path | None, sound: Sound, intro: bool) -> _Jingle:
-    """The show's intro or outro music from `path`, else a chime; measured so it sits at its loudness."""
+    """The show's intro or outro music from `path` (measured, to play at MUSIC_LUFS), else a chime."""
     if path is None:
         partials = "+".join(f"{level}*exp(-{decay}*t)*sin(2*PI*{CHIME_HZ[not intro] * ratio}*t)"
                             for ratio, level, decay in CHIME_PARTIALS)
-        # A 1 ms rise, so even the chime's own start does not click.
-        source = ("-f", "lavfi", "-i", f"aevalsrc=exprs=(1-exp(-1000*t))*({partials}):s={sound.sample_rate}:d={CHIME_SECONDS}")
-        loudness, _length = _measure(source, _fit(sound), "make the chime")
-        return _Jingle(source, CHIME_LEAD if intro else CHIME_SECONDS, (), _gain(CHIME_LUFS, loudness))
+        channels = "|".join([f"(1-exp(-1000*t))*({partials})"] * sound.channels)  # a 1 ms rise: no click
+        source = ("-f", "lavfi", "-i", f"aevalsrc=exprs={channels}:s={sound.sample_rate}:d={CHIME_SECONDS}")
+        return _Jingle(source, CHIME_LEAD if intro else CHIME_SECONDS, (), 0.0)
     role = "intro" if intro else "outro"
     source = ("-t", str(MUSIC_SOLO + MUSIC_FADE if intro else OUTRO_SECONDS), "-i", str(path))
     loudness, length = _measure(source, _fit(sound), f"read the {role} music {path}")
@@ -335,21 +375,31 @@ _SILENT_LUFS = -70.0  # what ebur128 reports when nothing is above its absolute 
 
 
 def _measure(source: list[str] | tuple[str, ...], chain: str, doing: str) -> tuple[float, float | None]:
-    """Integrated loudness in LUFS of ffmpeg's input `source` after the filters `chain`, mono
-    measured as dual-mono; and the input's duration in seconds, when ffmpeg can tell it."""
-    meter = "ebur128=dualmono=true:framelog=quiet"
-    report = _run_ffmpeg([*source, "-af", f"{chain},{meter}" if chain else meter, "-f", "null", "-"], doing)
-    found = re.findall(r"^\s+I:\s+(-?[\d.]+) LUFS", report, re.MULTILINE)
-    if not found:
-        raise AudioError(f"ffmpeg did not report the loudness when asked to {doing}")
-    duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", report)
+    """Integrated loudness in LUFS of ffmpeg's input `source` after the filters `chain`, and the
+    input's duration in seconds, when ffmpeg can tell it."""
+    command = [ffmpeg(), *_QUIET, *source, "-af", f"{chain},{_METER}", "-f", "null", "-"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", result.stderr)
     seconds = int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3]) if duration else None
-    return float(found[-1]), seconds
+    return _integrated(result.stderr, result.returncode, doing), seconds
+
+
+def _integrated(report: str, returncode: int | None, doing: str) -> float:
+    """The integrated loudness in ffmpeg's ebur128 summary `report`, or why there is none."""
+    found = re.findall(r"^\s+I:\s+(-?[\d.]+) LUFS", report, re.MULTILINE)
+    if returncode or not found:
+        lines = report.strip().splitlines()
+        raise AudioError(f"ffmpeg could not {doing}: {lines[-1] if lines else 'no loudness reported'}")
+    return float(found[-1])
+
+
+_QUIET = ["-nostdin", "-hide_banner", "-nostats"]
+_METER = "ebur128=dualmono=true:framelog=quiet"  # mono measured as dual-mono, as for podcasts
 
 
 def _run_ffmpeg(arguments: list[str], doing: str) -> str:
     """Run ffmpeg; return what it reported on stderr, or raise AudioError with its last line."""
-    result = subprocess.run([ffmpeg(), "-nostdin", "-hide_banner", "-nostats", *arguments],
+    result = subprocess.run([ffmpeg(), *_QUIET, *arguments],
                             capture_output=True, text=True)
     if result.returncode:
         lines = result.stderr.strip().splitlines()

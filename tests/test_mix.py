@@ -10,6 +10,7 @@ from mutagen.mp3 import JOINTSTEREO, MONO, MP3, MPEGFrame
 from podcast.errors import AudioError
 from podcast.mix import (
     CHIME_LEAD,
+    CHIME_LUFS,
     CHIME_SECONDS,
     EDGE_PAUSE,
     MUSIC_SOLO,
@@ -45,9 +46,10 @@ def spoken() -> list[SpokenSegment]:
     return say(Voice())
 
 
-def loudness(path: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS, mono as dual-mono) and true peak (dBTP), as ffmpeg's ebur128 reports them."""
-    command = [ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-i", str(path),
+def loudness(path: Path, *reading: str) -> tuple[float, float]:
+    """Integrated loudness (LUFS, mono as dual-mono) and true peak (dBTP), as ffmpeg's ebur128
+    reports them; `reading`: ffmpeg's options for which part of the file."""
+    command = [ffmpeg(), "-nostdin", "-hide_banner", "-nostats", *reading, "-i", str(path),
                "-af", "ebur128=peak=true:dualmono=true:framelog=quiet", "-f", "null", "-"]
     report = subprocess.run(command, check=True, capture_output=True, text=True).stderr
     summary = report[report.rindex("Summary:"):]
@@ -67,6 +69,7 @@ def episode(spoken: list[SpokenSegment], tmp_path_factory: pytest.TempPathFactor
 def test_the_episode_is_an_mp3_of_the_computed_duration(episode, spoken: list[SpokenSegment]) -> None:
     audio = MP3(episode.path)
     assert audio.info.channels == 1 and audio.info.sample_rate == 44100
+    assert [p.name for p in episode.path.parent.iterdir()] == [episode.path.name]  # no temporary files left
     assert abs(audio.info.length - episode.duration) < 0.1
     speech = sum(wav_seconds(p.wav) for s in spoken for para in s.paragraphs for p in para)
     pauses = 2 * SEGMENT_PAUSE + PARAGRAPH_PAUSE + CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS  # the chimes too
@@ -205,6 +208,8 @@ def test_without_files_a_chime_marks_start_and_end(episode, plain, decode) -> No
     decoded = decode(episode.path)
     assert decoded[:300].dBFS > -40 and decode(plain.path)[:300].dBFS < -60
     assert decoded[-round(CHIME_SECONDS * 1000):].dBFS > -45
+    # From within the pause before the outro chime: ebur128 weighs a sound that starts the file less.
+    assert loudness(episode.path, "-sseof", str(-CHIME_SECONDS - 0.5))[0] == pytest.approx(CHIME_LUFS, abs=0.5)
     assert episode.duration == pytest.approx(plain.duration + CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS - 2 * EDGE_PAUSE, abs=1e-4)
 
 
