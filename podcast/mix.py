@@ -168,8 +168,8 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
             for segment, start, end in zip(spoken, starts, ends)
         )
         if not encoded:
-            speech = sink.loudness()
-            _encode(speech, _raw_input(str(joined), frame_rate), music, sound, script.title, tags, chapters, fingerprint, path)
+            loudness = sink.loudness()
+            _encode(loudness, _raw_input(str(joined), frame_rate), music, sound, script.title, tags, chapters, fingerprint, path)
     return Episode(script.slug, script.title, path, duration, chapters, script.description)
 
 
@@ -179,10 +179,10 @@ class _Sink:
 
     def __init__(self, path: Path | None, frame_rate: int) -> None:
         self.path = path
+        command = [ffmpeg(), *_QUIET, *_raw_input("pipe:0", frame_rate), "-af", _METER, "-f", "null", "-"]
         self.file = path.open("wb") if path else None
         self.meter = subprocess.Popen(
-            [ffmpeg(), *_QUIET, *_raw_input("pipe:0", frame_rate), "-af", _METER, "-f", "null", "-"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         ) if path else None
 
     def write(self, data: bytes) -> None:
