@@ -135,6 +135,13 @@ def test_unchanged_inputs_are_not_encoded_again(spoken: list[SpokenSegment], tmp
     mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path, Sound(bitrate=96))
     assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp  # other MP3 settings: a new file
 
+    music = Sound(bitrate=96, intro=make_music(tmp_path / "intro.wav", 3))
+    mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path, music)
+    stamp = path.stat().st_mtime_ns, path.stat().st_ino
+    make_music(tmp_path / "intro.wav", 4)  # the same file name, other music
+    mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path, music)
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp
+
 
 def audio_frame_modes(path: Path, count: int = 20) -> set[int]:
     """The channel modes of the first audio frames (the first frame is the Xing header, which
