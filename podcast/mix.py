@@ -36,6 +36,15 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One synthesised sentence's place in the episode: what the transcripts show, and when."""
+
+    text: str
+    start: float  # seconds from the start of the episode: the trimmed piece's first frame
+    end: float  # and the end of its last frame
+
+
+@dataclass(frozen=True)
 class Episode:
     """A finished episode file, as the publish stage needs it."""
 
@@ -45,6 +54,7 @@ class Episode:
     duration: float  # seconds
     chapters: tuple[Chapter, ...]
     description: str  # show notes: plain text
+    cues: tuple[Cue, ...] = ()  # one per sentence, in order; none for an episode made without speech
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
 
         add(silence(intro.seconds if intro else EDGE_PAUSE))  # the speech starts as the intro dies away
         starts: list[int] = []
+        cues: list[Cue] = []
         for segment_index, segment in enumerate(spoken):
             if segment_index:
                 add(silence(SEGMENT_PAUSE))
@@ -153,7 +164,9 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
                 for sentence_index, piece in enumerate(paragraph):
                     if paragraph_index or sentence_index:
                         add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
+                    first = frames
                     add(_trimmed(piece.wav, frame_rate))
+                    cues.append(Cue(piece.text, first / frame_rate, frames / frame_rate))
         if outro:
             add(silence(SEGMENT_PAUSE))
             music = [(intro, 0.0), (outro, frames / frame_rate)]
@@ -170,7 +183,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
         if not encoded:
             loudness = sink.loudness()
             _encode(loudness, _raw_input(str(joined), frame_rate), music, sound, script.title, tags, chapters, fingerprint, path)
-    return Episode(script.slug, script.title, path, duration, chapters, script.description)
+    return Episode(script.slug, script.title, path, duration, chapters, script.description, tuple(cues))
 
 
 class _Sink:

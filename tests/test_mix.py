@@ -203,6 +203,8 @@ def test_music_files_open_and_close_the_episode(spoken: list[SpokenSegment], pla
     shift = round(MUSIC_SOLO * 22050) / 22050 - round(EDGE_PAUSE * 22050) / 22050
     assert result.chapters[0].start == 0
     assert [c.start - shift for c in result.chapters[1:]] == pytest.approx([c.start for c in plain.chapters[1:]], abs=1e-9)
+    moved = [time - shift for cue in result.cues for time in (cue.start, cue.end)]
+    assert moved == pytest.approx([time for cue in plain.cues for time in (cue.start, cue.end)], abs=1e-9)  # every cue too
     # The outro (8 s, shorter than the cap) follows the last word after a segment pause.
     assert result.duration == pytest.approx(plain.duration + shift + SEGMENT_PAUSE + 8 - EDGE_PAUSE, abs=1e-4)
 
