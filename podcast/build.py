@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 from podcast.article import load_article
 from podcast.cover import cover_source
 from podcast.files import locked, staged
-from podcast.mix import SpokenSegment, Tags, mix
+from podcast.mix import Sound, SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, read_script, write_script
 from podcast.publish import Entry, publish
 from podcast.publish import load_catalog, remove, write_feed
@@ -100,7 +100,8 @@ def build(
         for segment, paragraphs in zip(narration.segments, shape)
     ]
     tags = Tags(show.title, show.author, str(dt.date.today().year), cover)
-    episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
+    sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path)
+    episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode)
     return publish(show, episode)
 

@@ -50,10 +50,11 @@ def cli() -> None:
 @click.option("--title", help="Episode title (default: the article's title, else its file name).")
 @click.option("--voice", help="Voice id of the speech engine (see `podcast voices`).")
 @click.option("--rate", type=int, help="Speaking rate in words a minute.")
+@click.option("--no-music", is_flag=True, help="No intro and outro music or chime (as `music = false`).")
 @overwrite_option
 @show_option
 def build(
-    source: Path, title: str | None, voice: str | None, rate: int | None, overwrite: bool, show_dir: Path
+    source: Path, title: str | None, voice: str | None, rate: int | None, no_music: bool, overwrite: bool, show_dir: Path
 ) -> None:
     """Build and publish an episode from an article or an edited script folder.
 
@@ -62,7 +63,7 @@ def build(
     """
     from podcast.build import build as build_episode
 
-    show = load_show(show_dir, voice=voice, rate=rate)
+    show = load_show(show_dir, voice=voice, rate=rate, music=False if no_music else None)
     with _progress("Speaking") as progress:
         entry = build_episode(show, source, title, progress, overwrite, waiting=_waiting)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")

@@ -137,6 +137,22 @@ def test_the_show_lexicon_changes_only_the_segments_with_the_word(tmp_path: Path
     assert "like a sign post:" in after[changed[0]]
 
 
+def test_no_music_leaves_out_the_chimes_as_the_setting_does(tmp_path: Path) -> None:
+    from mutagen.mp3 import MP3
+
+    from podcast.mix import CHIME_LEAD, CHIME_SECONDS, EDGE_PAUSE, SEGMENT_PAUSE
+
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    (mp3,) = (tmp_path / "episodes").glob("*.mp3")
+    with_chimes = MP3(mp3).info.length
+    assert run("build", str(SAMPLE), "--no-music", show=tmp_path).exit_code == 0
+    without = MP3(mp3).info.length
+    assert with_chimes - without == pytest.approx(CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS - 2 * EDGE_PAUSE, abs=0.05)
+    (tmp_path / "podcast.toml").write_text("[show]\nmusic = false\n")
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    assert MP3(mp3).info.length == without
+
+
 def test_podcast_feed_applies_new_settings_without_speaking_or_touching_the_episode(tmp_path: Path, speech_cache: Path) -> None:
     assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
     episodes = tmp_path / "episodes"
