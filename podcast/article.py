@@ -1,4 +1,4 @@
-"""Text / Markdown -> Article: the structure a careful reader sees in a takeaways digest.
+"""Text / Markdown (and HTML, through podcast.extract) -> Article: the structure a careful reader sees in a takeaways digest.
 
 A takeaways digest is an optional title, an intro, a run of headed sections (the takeaways) and an
 optional conclusion. It arrives as plain text (one paragraph per line, or paragraphs between blank
@@ -48,6 +48,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from podcast.errors import ArticleError
+from podcast.extract import fetch, html_to_markdown, is_url, looks_like_html
 
 MAX_ARTICLE_BYTES = 5_000_000
 """Far above any article; a bigger file is a mistake (a video, a database, a book)."""
@@ -167,10 +168,24 @@ def load_article(path: Path) -> Article:
     if not data:
         raise ArticleError(f"{path}: the file is empty")
     text = _decode(data, path)
+    if path.suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text):
+        text = html_to_markdown(text, str(path))
     try:
         return parse_article(text)
     except ArticleError as error:
         raise ArticleError(f"{path}: {error}") from None
+
+
+def load_source(source: str | Path) -> Article:
+    """Read an article from a file (text, Markdown, HTML) or from an http(s):// URL."""
+    if isinstance(source, Path) or not is_url(source):
+        return load_article(Path(source))
+    page = fetch(source)
+    text = html_to_markdown(page.text, source) if page.html else page.text
+    try:
+        return parse_article(text)
+    except ArticleError as error:
+        raise ArticleError(f"{source}: {error}") from None
 
 
 def _decode(data: bytes, path: Path) -> str:
