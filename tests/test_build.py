@@ -1,0 +1,63 @@
+"""The whole pipeline on several inputs at once: a digest episode, with an announcer voice."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from click.testing import CliRunner
+from mutagen.id3 import ID3
+
+from podcast.cli import cli
+from podcast.narration import read_script
+from podcast.speech import Pyttsx3Engine, Voice, cache_path
+
+PAGES = Path(__file__).parent / "pages"
+NOTES = "# Kitchen notes\n\nWhat a week of cooking taught us.\n\n## Salt early\n\nIt seasons the inside.\n"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_files_and_a_url_make_one_digest_with_the_announcer_on_the_signposts(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text(NOTES)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(PAGES)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/night_market.html"
+        result = CliRunner().invoke(
+            cli,
+            ["build", str(tmp_path / "notes.md"), url, "--title", "Two digests", "--announcer-voice", "gmw/en-gb-x-rp", "--show", str(tmp_path)],
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+
+    (mp3,) = (tmp_path / "episodes").glob("*.mp3")
+    chapters = sorted(ID3(mp3).getall("CHAP"), key=lambda c: c.start_time)
+    assert [str(c.sub_frames["TIT2"]) for c in chapters] == [
+        "Introduction",
+        "Kitchen notes",
+        "Salt early",
+        "Four lessons from running a night market",
+        "Light matters more than signs",
+        "Cash still matters",
+        "Keep the rows short",
+        "Close on time, every time",
+        "Four lessons from running a night market: wrap-up",
+        "Wrap-up",
+    ]
+
+    version = Pyttsx3Engine.version()
+    announcer, body = Voice(name="gmw/en-gb-x-rp"), Voice()
+    salt = read_script(tmp_path / "scripts" / "two-digests").segments[2]
+    assert salt.paragraphs == ("Takeaway one: Salt early.", "It seasons the inside.")
+    assert cache_path("Takeaway one: Salt early.", announcer, version).is_file()
+    assert not cache_path("Takeaway one: Salt early.", body, version).exists()
+    assert cache_path("It seasons the inside.", body, version).is_file()
+    assert not cache_path("It seasons the inside.", announcer, version).exists()
