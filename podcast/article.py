@@ -4,11 +4,16 @@ A takeaways digest is an optional title, an intro, a run of headed sections (the
 optional conclusion. It arrives as plain text (one paragraph per line, or paragraphs between blank
 lines, possibly hard-wrapped) or as Markdown, and is read by structure in two passes.
 
-Lines -> blocks. Each block is a paragraph, a marked heading (Markdown ``#``, setext underline, or
-a line that is entirely bold) or a *heading candidate*: a plain or numbered line that reads like a
-heading (a few words, no closing sentence punctuation). A candidate is a heading only when a
-paragraph follows it, so a short last line or a run of short lines stays text. Two or more numbered
-lines in a row are a list, not headings. Bullet items are paragraphs of their section.
+Lines -> blocks. Each block is a paragraph, a marked heading (Markdown ``#``, setext underline, a
+line that is entirely bold or entirely italic, or a paragraph's bold lead-in: ``**Heading.** Body``)
+or a *heading candidate*: a plain or numbered line that reads like a heading (a few words, no
+closing sentence punctuation; not a pull quote in quotation marks, nor its "— Name" attribution
+line). A candidate is a heading only when a paragraph follows it, so a short last line or a run of
+short lines stays text. Numbered lines in a row whose numbers count on ("1." "2." "3.") are a list,
+not headings, such as a preview of the takeaways in the intro. Numbering may read "1.", "2)",
+"3 —", "Takeaway #4:", "No. 5 —" or "Lesson 6:". Bullet items are paragraphs of their section.
+An italic line ranks below plain lines and a lead-in below everything, so a subtitle or a
+sub-heading inside a section heads the sections only when nothing else does.
 
 Blocks -> Article:
 
@@ -76,9 +81,13 @@ class Article:
 _HARD_WRAP_WIDTH = 100
 _MAX_HEADING_WORDS = 15
 _MAX_HEADING_CHARS = 120
-# Heading levels: Markdown 1-6, then a whole-line bold heading, then a plain (or numbered) line.
+# Heading levels: Markdown 1-6, then a whole-line bold heading, then a plain (or numbered) line,
+# then a whole-line italic one (a subtitle or a sub-heading inside a section, unless nothing else
+# heads the sections), then a bold lead-in that starts a paragraph ("**Heading.** Body ...").
 _BOLD_LEVEL = 7
 _PLAIN_LEVEL = 8
+_ITALIC_LEVEL = 9
+_LEAD_IN_LEVEL = 10
 
 _NEWLINE = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
@@ -90,8 +99,17 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+")
 _BULLET = re.compile(r"^[ \t]*[-*+•◦▪–][ \t]+(\S.*)$")
 _BOLD_LINE = re.compile(r"^[ \t]*(\*\*|__)((?:(?!\1).)+)\1[ \t]*$")
+_ITALIC_LINE = re.compile(r"^[ \t]*([*_])(?![*_\s])((?:(?!\1).)+)(?<!\s)\1[ \t]*$")
+# A bold run-in heading: "**Heading.** Body", "**Heading:** body", "**Heading** — body".
+_LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \t]*(?P<body>\S.*)$|"
+                      r"^[ \t]*(\*\*|__)(?P<lead2>(?:(?!\4).)+?)\4[ \t]*[:—–][ \t]*(?P<body2>\S.*)$", re.DOTALL)
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
-_NUMBER = re.compile(r"^#?([0-9]{1,3})(?:[.):]|[ \t]+[-–—])[ \t]+(?=\S)")
+# "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:" before a heading.
+_NUMBER = re.compile(
+    r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|no\.?|number)[ \t]*)?"
+    r"#?([0-9]{1,3})(?:[.):]|[ \t]*[-–—:])[ \t]+(?=\S)",
+    re.IGNORECASE,
+)
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
@@ -102,13 +120,15 @@ _UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _SPACE = re.compile(r"\s+")
 
 _CLOSERS = "\"'”’»)]*_"
+_OPENERS = "\"'“‘«"
 _SENTENCE_END = ".!?:;…"
 # A heading never ends on one of these; a hard-wrapped line often does.
 _DANGLING = frozenset({"a", "an", "the", "and", "or", "but", "of"})
 
 _CONCLUSION_HEADING = re.compile(
     r"^(?:in\s+)?(?:conclusions?|summary|closing thoughts|final (?:thoughts|words?)|wrapping up"
-    r"|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|to sum (?:it )?up"
+    r"|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|to sum (?:it )?up|summing up|recap"
+    r"|looking ahead|parting thoughts|last words?"
     r"|(?:key |the |final )?takeaways?)(?:\s*[:.!—–-].*)?$",
     re.IGNORECASE,
 )
@@ -132,6 +152,7 @@ class _Block:
     heading: str | None = None  # as a heading: without markers and numbering
     number: int | None = None
     level: int | None = None
+    body: str | None = None  # a lead-in's paragraph without its heading
 
 
 def parse_article(text: str) -> Article:
@@ -311,6 +332,8 @@ def _is_headlike(text: str) -> bool:
         return False
     if not any(c.isalpha() for c in text) or text.rstrip(_CLOSERS)[-1:] in (",", "-", "–", "—"):
         return False
+    if text[0] in "-–—~" or (text[0] in _OPENERS and text[-1] in _CLOSERS):
+        return False  # a pull quote's attribution line ("— Ada, engineer"), or the quote itself
     if _ends_sentence(text) and not text.rstrip(_CLOSERS).endswith("?"):
         return False
     return words[-1].strip(_CLOSERS).lower() not in _DANGLING
@@ -344,7 +367,7 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[_Block]:
             blocks.append(_heading(heading, 1 if "=" in line else 2))
             run, in_bullet = [], False
             continue
-        if _RULE.match(line) or _REFERENCE.match(line) or not line.strip():
+        if _RULE.match(line) or _REFERENCE.match(line) or not _QUOTE.sub("", line).strip():  # ">" alone: a break
             blocks += _run_blocks(run, hard_wrap)
             run, in_bullet = [], False
             continue
@@ -380,9 +403,12 @@ def _marked_block(line: str) -> _Block | None:
         heading = _plain(bold.group(2)).rstrip(":")
         if _is_headlike(_split_number(heading)[1]):
             return _heading(heading, _BOLD_LEVEL)
+    italic = _ITALIC_LINE.match(line)
+    if italic and _is_headlike(_plain(italic.group(2))):
+        return _heading(_plain(italic.group(2)), _ITALIC_LEVEL)
     text = _plain(line)
     number, heading = _split_number(text)
-    if number is None:
+    if number is None or _LEAD_IN.match(line):  # a numbered lead-in is a paragraph's start
         return None
     return _Block(text, heading if _is_headlike(heading) else None, number)
 
@@ -399,26 +425,47 @@ def _run_blocks(lines: list[str], hard_wrap: bool) -> list[_Block]:
     if hard_wrap and len(lines) > 1 and all(len(line) <= _HARD_WRAP_WIDTH for line in lines):
         first = _plain(lines[0])
         if _is_headlike(first) and not _starts_lower(lines[1]):
-            return [_Block(first, first), _Block(_plain(" ".join(lines[1:])))]
-        return [_Block(_plain(" ".join(lines)))]
+            return [_Block(first, first), _paragraph(" ".join(lines[1:]))]
+        return [_paragraph(" ".join(lines))]
     joined: list[str] = []
     for line in lines:
         if joined and _starts_lower(line) and not _ends_sentence(joined[-1]):
             joined[-1] += " " + line
         else:
             joined.append(line)
-    texts = [_plain(line) for line in joined]
-    return [_Block(text, text if _is_headlike(text) else None) for text in texts]
+    blocks = [_paragraph(line) for line in joined]
+    return [replace(b, heading=b.text) if b.level is None and _is_headlike(b.text) else b for b in blocks]
+
+
+def _paragraph(raw: str) -> _Block:
+    """A paragraph, or a bold lead-in heading with its paragraph ("**Heading.** Body ...").
+
+    >>> _paragraph("**Carry a spare.** A puncture is a nuisance.").body
+    'A puncture is a nuisance.'
+    >>> _paragraph("**Bold words** carry on the sentence.").level is None
+    True
+    """
+    lead = _LEAD_IN.match(raw)
+    if lead:
+        heading = _plain(lead["lead"] or lead["lead2"]).rstrip(".:—– ")
+        number, heading = _split_number(heading)
+        if _is_headlike(heading):
+            return _Block(_plain(raw), heading, number, _LEAD_IN_LEVEL, _plain(lead["body"] or lead["body2"]))
+    return _Block(_plain(raw))
 
 
 def _resolve(blocks: list[_Block]) -> list[_Block]:
-    """Decide heading candidates: numbered lines in a row are a list; a candidate is a heading
-    only when a paragraph follows it."""
+    """Decide heading candidates: numbered lines in a row, counting on, are a list; a candidate
+    is a heading only when a paragraph follows it."""
 
     def numbered_line(i: int) -> bool:
         return 0 <= i < len(blocks) and blocks[i].number is not None and blocks[i].level is None
 
-    listed = [numbered_line(i) and (numbered_line(i - 1) or numbered_line(i + 1)) for i in range(len(blocks))]
+    def counts_on(i: int) -> bool:  # lines i and i + 1 are numbered one after the other
+        return numbered_line(i) and numbered_line(i + 1) and blocks[i + 1].number == blocks[i].number + 1  # type: ignore[operator]
+
+    # (a list's numbering runs on; a takeaway "1." after a preview list "1. ... 5." starts anew)
+    listed = [counts_on(i - 1) or counts_on(i) for i in range(len(blocks))]
     resolved: list[_Block] = []
     for block, in_list in zip(reversed(blocks), reversed(listed)):
         followed_by_paragraph = bool(resolved) and resolved[-1].level is None
@@ -450,12 +497,13 @@ def _structure(blocks: list[_Block]) -> Article:
         if i == 0 and title is not None:
             continue
         if i in starts:
-            sections.append((block.heading or block.text, []))
+            sections.append((block.heading or block.text, [block.body] if block.body else []))
             part = sections[-1][1]
             continue
         if block.level is not None and i > takeaways[-1]:
             if _CONCLUSION_HEADING.match(block.heading or ""):
                 part = conclusion
+                part.extend([block.body] if block.body else [])
                 continue
             if block.level <= level:
                 part = conclusion
@@ -492,6 +540,8 @@ def _takeaway_indexes(blocks: list[_Block], headings: list[int]) -> tuple[list[i
 def _has_paragraphs(blocks: list[_Block], index: int) -> bool:
     """Whether a heading has a paragraph before the next heading at its level or above."""
     level = blocks[index].level
+    if blocks[index].body:
+        return True
     for following in range(index + 1, len(blocks)):
         block = blocks[following]
         if block.level is None:
@@ -504,6 +554,8 @@ def _has_paragraphs(blocks: list[_Block], index: int) -> bool:
 def _title(blocks: list[_Block], takeaways: list[int]) -> str | None:
     """The heading standing before any paragraph, unless it is plainly the first takeaway."""
     first = blocks[0]
+    if first.body is not None:  # a paragraph with a bold lead-in, not a title
+        return None
     if first.level is not None:
         numbered = first.number is not None and 0 in takeaways
         marked_like_the_others = 0 in takeaways and 1 < first.level < _PLAIN_LEVEL
