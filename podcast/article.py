@@ -442,6 +442,9 @@ def _paragraph(raw: str) -> _Block:
 
     >>> _paragraph("**Carry a spare.** A puncture is a nuisance.").body
     'A puncture is a nuisance.'
+    >>> lead = _paragraph("**2. Quiet streets** — the back streets took four minutes more.")
+    >>> lead.heading, lead.number, lead.body
+    ('Quiet streets', 2, 'the back streets took four minutes more.')
     >>> _paragraph("**Bold words** carry on the sentence.").level is None
     True
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -61,3 +62,20 @@ def test_files_and_a_url_make_one_digest_with_the_announcer_on_the_signposts(tmp
     assert not cache_path("Takeaway one: Salt early.", body, version).exists()
     assert cache_path("It seasons the inside.", body, version).is_file()
     assert not cache_path("It seasons the inside.", announcer, version).exists()
+
+
+def test_a_failed_fetch_or_a_folder_among_articles_is_one_line_and_publishes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text(NOTES)
+    assert CliRunner().invoke(cli, ["script", str(tmp_path / "notes.md"), "--show", str(tmp_path)]).exit_code == 0
+    folder = tmp_path / "scripts" / "kitchen-notes"
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{unused.getsockname()[1]}/post"
+    for sources, message in [
+        ([str(tmp_path / "notes.md"), closed], f"Error: {closed}: cannot fetch it"),
+        ([str(folder), str(tmp_path / "notes.md")], f"Error: {folder}: a script folder is rebuilt on its own"),
+    ]:
+        result = CliRunner().invoke(cli, ["build", *sources, "--show", str(tmp_path)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+    assert not (tmp_path / "episodes").exists()
