@@ -92,28 +92,33 @@ def narrate_digest(
     """Several articles as one episode: one intro naming them all, then each article introduced by
     its title with its takeaways as chapters (and its own conclusion, if any), then one outro.
 
-    Every article should have a title (the caller names untitled ones, e.g. after their files);
-    the episode's title is theirs joined ("A, B and C") unless one is given.
+    Every article should have a title (the caller names untitled ones, e.g. after their files).
+    Without an episode title, the titles joined ("A, B and C") name it, and its slug is the first
+    one's with "-and-N-more", so it never takes the place of that article's own episode.
     """
     voice = _Voice(lexicon)
     width = max(2, len(str(sum(len(article.takeaways) + 2 for article in articles) + 1)))
     titles = [article.title or f"Article {number}" for number, article in enumerate(articles, start=1)]
-    title = title or _join(titles)
     listed = f"{_count_phrase(len(articles), 'article').capitalize()} follow: {_join([voice.say(t) for t in titles])}."
-    segments = [_segment(f"{0:0{width}d}-intro", "Introduction", [voice.welcome(show_title, title), listed])]
+    if title:
+        slug, welcome, goodbye = slugify(title), voice.welcome(show_title, title), voice.goodbye(show_title, title)
+    else:  # the intro lists the titles anyway: saying them twice more would only delay the start
+        title, slug = _join(titles), f"{slugify(titles[0], 40)}-and-{len(articles) - 1}-more"
+        welcome, goodbye = f"Welcome to {voice.say(show_title)}.", f"That was {voice.say(show_title)}. Thanks for listening."
+    segments = [_segment(f"{0:0{width}d}-intro", "Introduction", [welcome, listed])]
     for number, (article, article_title) in enumerate(zip(articles, titles), start=1):
-        slug = slugify(article_title, 40)
+        article_slug = slugify(article_title, 40)
         opening = f"Article {num2words(number)}: {voice.say(article_title)}."
         counted = f"It has {_count_phrase(len(article.takeaways))}."
-        name = f"{len(segments):0{width}d}-{slug}"
+        name = f"{len(segments):0{width}d}-{article_slug}"
         segments.append(_segment(name, article_title, [opening], voice.paragraphs(article.intro), [counted]))
         segments += _takeaway_segments(article, len(segments), width, voice)
         if article.conclusion:
-            name = f"{len(segments):0{width}d}-{slug}-wrap-up"
+            name = f"{len(segments):0{width}d}-{article_slug}-wrap-up"
             segments.append(_segment(name, f"{article_title}: wrap-up", [], voice.paragraphs(article.conclusion)))
-    segments.append(_segment(f"{len(segments):0{width}d}-outro", "Wrap-up", [voice.goodbye(show_title, title)]))
+    segments.append(_segment(f"{len(segments):0{width}d}-outro", "Wrap-up", [goodbye]))
     notes = "\n\n".join(f"{t}\n\n{show_notes(a)}" for t, a in zip(titles, articles))
-    return Script(title, slugify(title), notes, tuple(segments))
+    return Script(title, slug, notes, tuple(segments))
 
 
 class _Voice:

@@ -105,7 +105,7 @@ OTHER = Article(
 
 def test_several_articles_make_one_digest_each_introduced_by_its_title(tmp_path: Path) -> None:
     script = narrate_digest([ARTICLE, OTHER], "Test Show")
-    assert script.title == "A title and Other notes"
+    assert (script.title, script.slug) == ("A title and Other notes", "a-title-and-1-more")
     assert [(s.name, s.title) for s in script.segments] == [
         ("00-intro", "Introduction"),
         ("01-a-title", "A title"),
@@ -117,15 +117,20 @@ def test_several_articles_make_one_digest_each_introduced_by_its_title(tmp_path:
         ("07-outro", "Wrap-up"),
     ]
     intro, first, _, _, wrap_up, other, only, outro = (s.paragraphs for s in script.segments)
-    assert intro == ("Welcome to Test Show. This is A title and Other notes.", "Two articles follow: A title and Other notes.")
+    assert intro == ("Welcome to Test Show.", "Two articles follow: A title and Other notes.")
     assert first == ("Article one: A title.", "In twenty twenty-four we tried it.", "It has two takeaways.")
     assert (wrap_up, other) == (("That is all.",), ("Article two: Other notes.", "It has one takeaway."))
     assert only == ("Takeaway one: Only point.", "Said once.")  # numbering restarts in each article
-    assert outro == ("That was A title and Other notes, from Test Show. Thanks for listening.",)
+    assert outro == ("That was Test Show. Thanks for listening.",)
     assert script.description.startswith("A title\n\nIn 2024 we tried it.\n\n1. First point\n2. Second point\n\nOther notes")
 
     write_script(script, tmp_path / script.slug)  # the script folder holds a digest as it is
     assert read_script(tmp_path / script.slug) == script
+
+    named = narrate_digest([ARTICLE, OTHER], "Test Show", "Week 12")
+    assert (named.title, named.slug) == ("Week 12", "week-12")
+    assert named.segments[0].paragraphs[0] == "Welcome to Test Show. This is Week twelve."
+    assert named.segments[-1].paragraphs == ("That was Week twelve, from Test Show. Thanks for listening.",)
 
 
 def test_announcements_are_marked_in_the_files_and_read_back(tmp_path: Path) -> None:
