@@ -13,7 +13,8 @@ short lines stays text. Numbered lines in a row whose numbers count on ("1." "2.
 not headings, such as a preview of the takeaways in the intro. Numbering may read "1.", "2)",
 "3 —", "Takeaway #4:", "No. 5 —" or "Lesson 6:". Bullet items are paragraphs of their section.
 An italic line ranks below plain lines and a lead-in below everything, so a subtitle or a
-sub-heading inside a section heads the sections only when nothing else does.
+sub-heading inside a section heads the sections only when nothing else does. A heading repeated
+word for word ("What we did" in every section) is a label inside the sections, kept as text.
 
 Blocks -> Article:
 
@@ -352,7 +353,21 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     for chunk in chunks:
         blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
-    return _resolve([block for block in blocks if block.text])
+    return _resolve(_demote_labels([block for block in blocks if block.text]))
+
+
+def _demote_labels(blocks: list[_Block]) -> list[_Block]:
+    """A heading repeated word for word ("What we did", "Why it matters") labels a part of each
+    section: it is text of the section, not a heading of its own.
+
+    >>> [b.level for b in _demote_labels([_Block("A", "A", level=8), _Block("x", "x", level=7), _Block("x", "x", level=7)])]
+    [8, None, None]
+    """
+    texts = Counter(block.heading.casefold() for block in blocks if block.heading and block.number is None)
+    return [
+        _Block(block.text) if block.heading and block.number is None and texts[block.heading.casefold()] > 1 else block
+        for block in blocks
+    ]
 
 
 def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[_Block]:
