@@ -24,4 +24,4 @@ bench: $(BIN)/podcast
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) episodes/*.mp3 episodes/*.xml episodes/*.json
+	rm -rf $(VENV) episodes/*.mp3 episodes/*.xml episodes/*.json episodes/*.vtt episodes/*.srt

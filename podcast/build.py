@@ -13,6 +13,7 @@ from typing import Callable, Union
 from urllib.parse import urlsplit
 
 from podcast.article import load_source
+from podcast.cover import cover_source
 from podcast.errors import ScriptError
 from podcast.extract import is_url
 from podcast.mix import SpokenSegment, Tags, mix
@@ -20,6 +21,7 @@ from podcast.narration import Script, narrate, narrate_digest, read_script, writ
 from podcast.publish import Entry, publish
 from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
+from podcast.transcript import write_sidecars
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
 Source = Union[str, Path]  # an article file, an http(s):// URL or a script folder
@@ -61,6 +63,7 @@ def build(
 ) -> Entry:
     """Build and publish one episode from articles (files or URLs; several make a digest) or a script folder."""
     narration, _folder = script(show, source, title, overwrite)
+    cover = cover_source(show)  # a bad cover fails before any speech is made
     shape = [segment.sentences() for segment in narration.segments]
     voice = Voice(show.engine, show.voice, show.rate, show.language)
     # The announcements (welcome, "Takeaway three: ...", goodbye) in the announcer's voice, if any.
@@ -77,8 +80,9 @@ def build(
         SpokenSegment(segment.title, tuple(tuple(next(pieces) for _ in paragraph) for paragraph in paragraphs))
         for segment, paragraphs in zip(narration.segments, shape)
     ]
-    tags = Tags(show.title, show.author, str(dt.date.today().year), show.cover_path)
+    tags = Tags(show.title, show.author, str(dt.date.today().year), cover)
     episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
+    write_sidecars(episode)
     return publish(show, episode)
 
 
