@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
@@ -79,3 +81,14 @@ def test_a_failed_fetch_or_a_folder_among_articles_is_one_line_and_publishes_not
         assert result.exit_code == 1
         assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
     assert not (tmp_path / "episodes").exists()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("piper") is None, reason="the neural extra is not installed")
+def test_an_episode_in_piper_s_voice(tmp_path: Path, decode) -> None:
+    (tmp_path / "notes.md").write_text(NOTES)
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "notes.md"), "--engine", "piper", "--show", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    mp3 = tmp_path / "episodes" / "kitchen-notes.mp3"
+    chapters = sorted(ID3(mp3).getall("CHAP"), key=lambda c: c.start_time)
+    assert [str(c.sub_frames["TIT2"]) for c in chapters] == ["Introduction", "Salt early", "Wrap-up"]
+    assert 8 < len(decode(mp3)) / 1000 < 40  # about twenty seconds of speech
