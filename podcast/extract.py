@@ -80,6 +80,7 @@ def html_to_markdown(html: str, origin: str) -> str:
 def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_PAGE_BYTES) -> Page:
     """GET a page, refusing what is not an article page with one line naming the URL."""
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": "text/html, text/plain"})
+    too_big = f"{url}: is more than {max_bytes:,} bytes, too big for an article page"
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             kind = response.headers.get_content_type()
@@ -87,7 +88,7 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_PAGE_BY
                 raise ArticleError(f"{url}: is {kind}, not an HTML page or a text article")
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise ArticleError(f"{url}: is {int(declared) / 1e6:.1f} MB; a page must be at most {max_bytes / 1e6:g} MB")
+                raise ArticleError(too_big)
             data = response.read(max_bytes + 1)
             charset = response.headers.get_content_charset()
     except urllib.error.HTTPError as error:
@@ -102,7 +103,7 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_PAGE_BY
     except (OSError, ValueError) as error:  # a reset connection, a malformed URL or answer
         raise ArticleError(f"{url}: cannot fetch it ({error})") from None
     if len(data) > max_bytes:
-        raise ArticleError(f"{url}: is more than {max_bytes / 1e6:g} MB; a page must be at most {max_bytes / 1e6:g} MB")
+        raise ArticleError(too_big)
     if not data.strip():
         raise ArticleError(f"{url}: the page is empty")
     try:

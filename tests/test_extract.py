@@ -25,6 +25,7 @@ ROUTES = {
     "/notes.md": (200, "text/markdown", b"# Notes\n\nWhy we wrote it.\n\n## One point\n\nIt stands alone.\n"),
     "/logo.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
     "/big": (200, "text/html", b"<html><body>" + b"<p>word</p>" * 2000 + b"</body></html>"),
+    "/huge": (200, "text/html", b"<html><body>" + b"<p>word</p>" * 2000 + b"</body></html>"),
     "/empty": (200, "text/html", b""),
     "/menu-only": (200, "text/html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
 }
@@ -86,7 +87,8 @@ def test_a_url_to_a_markdown_text_is_read_as_text(site: str) -> None:
     [
         ("/gone", "/gone: the server answered 404 Not Found"),
         ("/logo.png", "/logo.png: is image/png, not an HTML page or a text article"),
-        ("/big", "/big: is more than 0.01 MB"),
+        ("/big", "/big: is more than 10,000 bytes, too big for an article page"),
+        ("/huge", "/huge: is more than 10,000 bytes, too big for an article page"),
         ("/slow", "/slow: no answer within 0.5 s"),
         ("/empty", "/empty: the page is empty"),
     ],
