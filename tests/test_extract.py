@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from podcast.article import load_article, load_source
+from podcast.article import load_article, load_source, parse_article
 from podcast.errors import ArticleError
-from podcast.extract import fetch
+from podcast.extract import fetch, html_to_markdown
 
 PAGE = Path(__file__).parent / "pages" / "night_market.html"
 HEADINGS = ["Light matters more than signs", "Cash still matters", "Keep the rows short", "Close on time, every time"]
@@ -107,3 +109,19 @@ def test_a_page_without_an_article_and_a_closed_port_are_article_errors(site: st
         port = unused.getsockname()[1]
     with pytest.raises(ArticleError, match=rf"127.0.0.1:{port}/x: cannot fetch it \(.*refused"):
         load_source(f"http://127.0.0.1:{port}/x")
+
+
+# Pages made of the tags and words an article page holds, in any order, nesting or not.
+PAGE_PIECES = ["<body>", "</body>", "<h1>", "</h1>", "<h2>", "</h2>", "<p>", "</p>", "<ul><li>", "</li></ul>",
+               "<nav>", "</nav>", "<article>", "</article>", "<!--", "-->", "<script>", "</script>", "&amp;",
+               "<title>", "</title>", "Word", "more words here", "A sentence ends.", "**", "1. ", "\n", "日本"]
+
+
+@given(st.one_of(st.lists(st.sampled_from(PAGE_PIECES), max_size=60).map("".join), st.text()))
+def test_any_page_gives_an_article_or_one_line_saying_why_not(page: str) -> None:
+    try:
+        article = parse_article(html_to_markdown("<html>" + page, "page.html"))
+    except ArticleError as error:
+        assert "\n" not in str(error)
+    else:
+        assert article.takeaways
