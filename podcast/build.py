@@ -67,7 +67,7 @@ def build(
     shape = [segment.sentences() for segment in narration.segments]
     voice = Voice(show.engine, show.voice, show.rate, show.language)
     # The announcements (welcome, "Takeaway three: ...", goodbye) in the announcer's voice, if any.
-    announcer = replace(voice, name=show.announcer_voice) if show.announcer_voice else voice
+    announcer = _announcer(voice, show.announcer_voice) if show.announcer_voice else voice
     requests = [
         Request(sentence, segment.title, announcer if index in segment.announcements else voice)
         for segment, paragraphs in zip(narration.segments, shape)
@@ -84,6 +84,19 @@ def build(
     episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
     write_sidecars(episode)
     return publish(show, episode)
+
+
+def _announcer(voice: Voice, setting: str) -> Voice:
+    """The announcer: a voice id of the show's engine, or "engine:voice id" of another one (so
+    piper, which has one voice, can have an espeak-ng announcer).
+
+    >>> _announcer(Voice(engine="piper"), "pyttsx3:gmw/en-gb-x-rp").engine
+    'pyttsx3'
+    >>> _announcer(Voice(), "gmw/en-gb-x-rp")
+    Voice(engine='pyttsx3', name='gmw/en-gb-x-rp', rate=165, language='en-US')
+    """
+    engine, colon, name = setting.partition(":")
+    return replace(voice, engine=engine, name=name) if colon else replace(voice, name=setting)
 
 
 def _title_from_name(source: Source) -> str:

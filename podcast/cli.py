@@ -53,7 +53,7 @@ engine_option = click.option("--engine", help="Speech engine: pyttsx3 (default) 
 @click.option("--title", help="Episode title (default: the article's title, else its file name).")
 @engine_option
 @click.option("--voice", help="Voice id of the speech engine (see `podcast voices`).")
-@click.option("--announcer-voice", help="A second voice id for the announcements (intro, takeaway signposts, outro).")
+@click.option("--announcer-voice", help="A second voice for the announcements (intro, takeaway signposts, outro): a voice id, or ENGINE:ID.")
 @click.option("--rate", type=int, help="Speaking rate in words a minute.")
 @overwrite_option
 @show_option

@@ -77,7 +77,8 @@ class Show:
     engine: str = "pyttsx3"
     voice: str = ""  # empty: the engine's default voice for `language`
     rate: int = 165  # words a minute: a podcast pace
-    # A second voice (same engine) for the announcements: welcome, "Takeaway three: ...", goodbye.
+    # A second voice for the announcements: welcome, "Takeaway three: ...", goodbye. A voice id
+    # of `engine`, or "engine:voice id" of another engine.
     announcer_voice: str = ""  # empty: the main voice says everything
     cover: str = ""  # path of a square JPEG/PNG, relative to the show folder
 

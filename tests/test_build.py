@@ -15,7 +15,7 @@ from mutagen.id3 import ID3
 
 from podcast.cli import cli
 from podcast.narration import read_script
-from podcast.speech import Pyttsx3Engine, Voice, cache_path
+from podcast.speech import PiperEngine, Pyttsx3Engine, Voice, cache_path
 
 PAGES = Path(__file__).parent / "pages"
 NOTES = "# Kitchen notes\n\nWhat a week of cooking taught us.\n\n## Salt early\n\nIt seasons the inside.\n"
@@ -84,11 +84,16 @@ def test_a_failed_fetch_or_a_folder_among_articles_is_one_line_and_publishes_not
 
 
 @pytest.mark.skipif(importlib.util.find_spec("piper") is None, reason="the neural extra is not installed")
-def test_an_episode_in_piper_s_voice(tmp_path: Path, decode) -> None:
+def test_an_episode_in_piper_s_voice_with_an_espeak_announcer(tmp_path: Path, decode) -> None:
     (tmp_path / "notes.md").write_text(NOTES)
-    result = CliRunner().invoke(cli, ["build", str(tmp_path / "notes.md"), "--engine", "piper", "--show", str(tmp_path)])
+    options = ["--engine", "piper", "--announcer-voice", "pyttsx3:gmw/en-gb-x-rp", "--show", str(tmp_path)]
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "notes.md"), *options])
     assert result.exit_code == 0, result.output
     mp3 = tmp_path / "episodes" / "kitchen-notes.mp3"
     chapters = sorted(ID3(mp3).getall("CHAP"), key=lambda c: c.start_time)
     assert [str(c.sub_frames["TIT2"]) for c in chapters] == ["Introduction", "Salt early", "Wrap-up"]
     assert 8 < len(decode(mp3)) / 1000 < 40  # about twenty seconds of speech
+    piper = Voice(engine="piper")
+    assert cache_path("It seasons the inside.", piper, PiperEngine.version()).is_file()
+    announcer = Voice(name="gmw/en-gb-x-rp")
+    assert cache_path("Takeaway one: Salt early.", announcer, Pyttsx3Engine.version()).is_file()
