@@ -11,7 +11,7 @@ closing sentence punctuation; not a pull quote in quotation marks, nor its "— 
 line). A candidate is a heading only when a paragraph follows it, so a short last line or a run of
 short lines stays text. Numbered lines in a row whose numbers count on ("1." "2." "3.") are a list,
 not headings, such as a preview of the takeaways in the intro. Numbering may read "1.", "2)",
-"3 —", "Takeaway #4:", "No. 5 —" or "Lesson 6:". Bullet items are paragraphs of their section.
+"3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣". Bullet items are paragraphs of their section.
 An italic line ranks below plain lines and a lead-in below everything, so a subtitle or a
 sub-heading inside a section heads the sections only when nothing else does. A heading repeated
 word for word ("What we did" in every section) is a label inside the sections, kept as text.
@@ -30,7 +30,7 @@ Blocks -> Article:
   by prose and then by headings reads as title + intro. A short line directly above the first
   heading is the title too.
 - Intro: the paragraphs before the first takeaway.
-- Conclusion: after the last takeaway, a heading such as "Conclusion", "Final thoughts",
+- Conclusion: after the last takeaway, a heading such as "Conclusion" (or "Conclusion:"), "Final thoughts",
   "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not kept; any other
   heading at the takeaway level or above (e.g. an unnumbered "Bonus: ..." after numbered takeaways)
   also starts it and is kept as its first paragraph. Without such a heading, the wrap-up paragraph
@@ -105,10 +105,10 @@ _ITALIC_LINE = re.compile(r"^[ \t]*([*_])(?![*_\s])((?:(?!\1).)+)(?<!\s)\1[ \t]*
 _LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \t]*(?P<body>\S.*)$|"
                       r"^[ \t]*(\*\*|__)(?P<lead2>(?:(?!\4).)+?)\4[ \t]*[:—–][ \t]*(?P<body2>\S.*)$", re.DOTALL)
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
-# "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:" before a heading.
+# "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
 _NUMBER = re.compile(
     r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|no\.?|number)[ \t]*)?"
-    r"#?([0-9]{1,3})(?:[.):]|[ \t]*[-–—:])[ \t]+(?=\S)",
+    r"#?([0-9]{1,3})(?:[.):]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣
     re.IGNORECASE,
 )
 
@@ -439,8 +439,9 @@ def _run_blocks(lines: list[str], hard_wrap: bool) -> list[_Block]:
         return []
     if hard_wrap and len(lines) > 1 and all(len(line) <= _HARD_WRAP_WIDTH for line in lines):
         first = _plain(lines[0])
-        if _is_headlike(first) and not _starts_lower(lines[1]):
-            return [_Block(first, first), _paragraph(" ".join(lines[1:]))]
+        heading = _candidate_heading(first)
+        if heading and not _starts_lower(lines[1]):
+            return [_Block(first, heading), _paragraph(" ".join(lines[1:]))]
         return [_paragraph(" ".join(lines))]
     joined: list[str] = []
     for line in lines:
@@ -449,7 +450,20 @@ def _run_blocks(lines: list[str], hard_wrap: bool) -> list[_Block]:
         else:
             joined.append(line)
     blocks = [_paragraph(line) for line in joined]
-    return [replace(b, heading=b.text) if b.level is None and _is_headlike(b.text) else b for b in blocks]
+    return [replace(b, heading=_candidate_heading(b.text)) if b.level is None else b for b in blocks]
+
+
+def _candidate_heading(text: str) -> str | None:
+    """The heading a plain line would be: itself when it reads like one; a wrap-up heading
+    written with a colon ("Conclusion:") without the colon; else none.
+
+    >>> _candidate_heading("Conclusion:"), _candidate_heading("Here is what stuck:")
+    ('Conclusion', None)
+    """
+    if _is_headlike(text):
+        return text
+    bare = text.rstrip(":").rstrip()
+    return bare if text.endswith(":") and _is_headlike(bare) and _CONCLUSION_HEADING.match(bare) else None
 
 
 def _paragraph(raw: str) -> _Block:
