@@ -1,4 +1,5 @@
-"""Text / Markdown (and HTML, through podcast.extract) -> Article: the structure a careful reader sees in a takeaways digest.
+"""Text / Markdown (HTML through podcast.extract) -> Article: the structure a careful reader sees
+in a takeaways digest.
 
 A takeaways digest is an optional title, an intro, a run of headed sections (the takeaways) and an
 optional conclusion. It arrives as plain text (one paragraph per line, or paragraphs between blank
@@ -11,32 +12,33 @@ closing sentence punctuation; not a pull quote in quotation marks, nor its "— 
 line). A candidate is a heading only when a paragraph follows it, so a short last line or a run of
 short lines stays text. Numbered lines in a row whose numbers count on ("1." "2." "3.") are a list,
 not headings, such as a preview of the takeaways in the intro. Numbering may read "1.", "2)",
-"3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣". Bullet items are paragraphs of their section.
-An italic line ranks below plain lines and a lead-in below everything, so a subtitle or a
-sub-heading inside a section heads the sections only when nothing else does. A heading repeated
-word for word ("What we did" in every section) is a label inside the sections, kept as text.
+"3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣". Bullet items are paragraphs of
+their section. A heading repeated word for word ("What we did" in every section) is a label
+inside the sections, kept as text.
 
 Blocks -> Article:
 
 - Numbering decides when two or more headings are numbered ("1.", "2)", "## 3. ..."): the numbered
   headings are the takeaways, their numbers stripped.
 - Otherwise the takeaways are the headings at the shallowest level used at least twice (a ``#``
-  title over ``##`` takeaways; ``##`` groups over ``###`` takeaways; plain lines count as the
-  deepest level, so Markdown headings win over short lines). A marked heading with no paragraphs of
-  its own is a label, not a takeaway.
+  title over ``##`` takeaways; ``##`` groups over ``###`` takeaways). Markdown and bold headings
+  outrank plain lines, which outrank italic lines, which outrank lead-ins: so a subtitle or a
+  sub-heading in italics heads the sections only when nothing else does. A marked heading with
+  no paragraphs of its own is a label, not a takeaway.
 - Title: a heading standing before any paragraph, unless it is plainly the first takeaway (a
   numbered one, or a ``##``-or-deeper Markdown heading like the others). A plain first line or a
   ``#`` heading is the title: a digest opens with an introduction, so a short first line followed
   by prose and then by headings reads as title + intro. A short line directly above the first
   heading is the title too.
 - Intro: the paragraphs before the first takeaway.
-- Conclusion: after the last takeaway, a heading such as "Conclusion" (or "Conclusion:"), "Final thoughts",
-  "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not kept; any other
-  heading at the takeaway level or above (e.g. an unnumbered "Bonus: ..." after numbered takeaways)
-  also starts it and is kept as its first paragraph. Without such a heading, the wrap-up paragraph
-  of a plain digest sits in the last section: it becomes the conclusion when that section has more
-  paragraphs than a takeaway usually has and the extra paragraph refers back to the whole piece
-  ("these takeaways ...", "In conclusion", "Overall", "Ultimately", ...).
+- Conclusion: after the last takeaway, a heading such as "Conclusion" (or "Conclusion:"), "Final
+  thoughts", "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not
+  kept (a lead-in's own paragraph is); any other heading at the takeaway level or above (e.g. an
+  unnumbered "Bonus: ..." after numbered takeaways) also starts it and is kept as its first
+  paragraph. Without such a heading, the wrap-up paragraph of a plain digest sits in the last
+  section: it becomes the conclusion when that section has more paragraphs than a takeaway usually
+  has and the extra paragraph refers back to the whole piece ("these takeaways ...", "In
+  conclusion", "Overall", "Ultimately", ...).
 - Any other heading keeps its text as a paragraph where it stands, so nothing written is lost.
 
 Text is kept as written (curly quotes and all); Markdown markers are removed and whitespace is

@@ -75,15 +75,14 @@ def slugify(text: str, limit: int = 60) -> str:
 
 def narrate(article: Article, show_title: str, title: str, lexicon: dict[str, str] | None = None) -> Script:
     """Turn an article into spoken segments: intro, one per takeaway (announced), outro."""
-    voice = _Voice(lexicon)
+    narrator = _Narrator(show_title, lexicon)
     count = len(article.takeaways)
     counted = f"{_count_phrase(count).capitalize()} follow."
-    segments = [
-        _segment("00-intro", "Introduction", [voice.welcome(show_title, title)], voice.paragraphs(article.intro), [counted]),
-        *_takeaway_segments(article, 1, 2, voice),
-        _segment(f"{count + 1:02d}-outro", "Wrap-up", [], voice.paragraphs(article.conclusion), [voice.goodbye(show_title, title)]),
-    ]
-    return Script(title, slugify(title), show_notes(article), tuple(segments))
+    intro = _segment("00-intro", "Introduction", [narrator.welcome(title)], narrator.paragraphs(article.intro), [counted])
+    conclusion = narrator.paragraphs(article.conclusion)
+    outro = _segment(f"{count + 1:02d}-outro", "Wrap-up", [], conclusion, [narrator.goodbye(title)])
+    segments = (intro, *_takeaway_segments(article, 1, 2, narrator), outro)
+    return Script(title, slugify(title), show_notes(article), segments)
 
 
 def narrate_digest(
@@ -94,38 +93,37 @@ def narrate_digest(
 
     Every article should have a title (the caller names untitled ones, e.g. after their files).
     Without an episode title, the titles joined ("A, B and C") name it, and its slug is the first
-    one's with "-and-N-more", so it never takes the place of that article's own episode.
+    one's with "-and-N-more", so it never takes the place of that article's own episode; the
+    intro then does not say that title, as it lists the articles anyway.
     """
-    voice = _Voice(lexicon)
+    narrator = _Narrator(show_title, lexicon)
     width = max(2, len(str(sum(len(article.takeaways) + 2 for article in articles) + 1)))
     titles = [article.title or f"Article {number}" for number, article in enumerate(articles, start=1)]
-    listed = f"{_count_phrase(len(articles), 'article').capitalize()} follow: {_join([voice.say(t) for t in titles])}."
-    if title:
-        slug, welcome, goodbye = slugify(title), voice.welcome(show_title, title), voice.goodbye(show_title, title)
-    else:  # the intro lists the titles anyway: saying them twice more would only delay the start
-        title, slug = _join(titles), f"{slugify(titles[0], 40)}-and-{len(articles) - 1}-more"
-        welcome, goodbye = f"Welcome to {voice.say(show_title)}.", f"That was {voice.say(show_title)}. Thanks for listening."
-    segments = [_segment(f"{0:0{width}d}-intro", "Introduction", [welcome, listed])]
+    listed = _join([narrator.say(t) for t in titles])
+    counted = f"{_count_phrase(len(articles), 'article').capitalize()} follow: {listed}."
+    segments = [_segment(f"{0:0{width}d}-intro", "Introduction", [narrator.welcome(title), counted])]
     for number, (article, article_title) in enumerate(zip(articles, titles), start=1):
         article_slug = slugify(article_title, 40)
-        opening = f"Article {num2words(number)}: {voice.say(article_title)}."
+        opening = f"Article {num2words(number)}: {narrator.say(article_title)}."
         counted = f"It has {_count_phrase(len(article.takeaways))}."
         name = f"{len(segments):0{width}d}-{article_slug}"
-        segments.append(_segment(name, article_title, [opening], voice.paragraphs(article.intro), [counted]))
-        segments += _takeaway_segments(article, len(segments), width, voice)
+        segments.append(_segment(name, article_title, [opening], narrator.paragraphs(article.intro), [counted]))
+        segments += _takeaway_segments(article, len(segments), width, narrator)
         if article.conclusion:
             name = f"{len(segments):0{width}d}-{article_slug}-wrap-up"
-            segments.append(_segment(name, f"{article_title}: wrap-up", [], voice.paragraphs(article.conclusion)))
-    segments.append(_segment(f"{len(segments):0{width}d}-outro", "Wrap-up", [goodbye]))
+            segments.append(_segment(name, f"{article_title}: wrap-up", [], narrator.paragraphs(article.conclusion)))
+    segments.append(_segment(f"{len(segments):0{width}d}-outro", "Wrap-up", [narrator.goodbye(title)]))
     notes = "\n\n".join(f"{t}\n\n{show_notes(a)}" for t, a in zip(titles, articles))
-    return Script(title, slug, notes, tuple(segments))
+    slug = slugify(title) if title else f"{slugify(titles[0], 40)}-and-{len(articles) - 1}-more"
+    return Script(title or _join(titles), slug, notes, tuple(segments))
 
 
-class _Voice:
+class _Narrator:
     """What is said, in spoken form with the show's lexicon applied, including the announcements."""
 
-    def __init__(self, lexicon: dict[str, str] | None) -> None:
+    def __init__(self, show_title: str, lexicon: dict[str, str] | None) -> None:
         self.lexicon = lexicon
+        self.show = self.say(show_title)
 
     def say(self, text: str) -> str:
         return speakable(text, self.lexicon)
@@ -134,14 +132,17 @@ class _Voice:
         """Spoken paragraphs; one only a reader could use ("see the chart below") disappears."""
         return [spoken for spoken in map(self.say, paragraphs) if spoken]
 
-    def welcome(self, show_title: str, title: str) -> str:
-        return f"Welcome to {self.say(show_title)}. This is {self.say(title)}."
+    def welcome(self, title: str | None) -> str:
+        return f"Welcome to {self.show}. This is {self.say(title)}." if title else f"Welcome to {self.show}."
 
-    def goodbye(self, show_title: str, title: str) -> str:
-        return f"That was {self.say(title)}, from {self.say(show_title)}. Thanks for listening."
+    def goodbye(self, title: str | None) -> str:
+        said = f"{self.say(title)}, from {self.show}" if title else self.show
+        return f"That was {said}. Thanks for listening."
 
 
-def _segment(name: str, title: str, opening: list[str], body: list[str] | None = None, closing: list[str] | None = None) -> Segment:
+def _segment(
+    name: str, title: str, opening: list[str], body: list[str] | None = None, closing: list[str] | None = None
+) -> Segment:
     """A segment whose `opening` and `closing` paragraphs are announcements around its `body`."""
     body, closing = body or [], closing or []
     paragraphs = (*opening, *body, *closing)
@@ -149,14 +150,14 @@ def _segment(name: str, title: str, opening: list[str], body: list[str] | None =
     return Segment(name, title, paragraphs, announced)
 
 
-def _takeaway_segments(article: Article, first: int, width: int, voice: _Voice) -> list[Segment]:
+def _takeaway_segments(article: Article, first: int, width: int, narrator: _Narrator) -> list[Segment]:
     """One segment per takeaway, its file numbered from `first`, each announced by its number."""
     segments = []
     for number, takeaway in enumerate(article.takeaways, start=1):
-        heading = voice.say(takeaway.heading).rstrip(".!?:;,")
+        heading = narrator.say(takeaway.heading).rstrip(".!?:;,")
         name = f"{first + number - 1:0{width}d}-{slugify(takeaway.heading, 40)}"
         signpost = f"Takeaway {num2words(number)}: {heading}."
-        segments.append(_segment(name, takeaway.heading, [signpost], voice.paragraphs(takeaway.paragraphs)))
+        segments.append(_segment(name, takeaway.heading, [signpost], narrator.paragraphs(takeaway.paragraphs)))
     return segments
 
 

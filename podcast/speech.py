@@ -1,9 +1,9 @@
 """Script -> speech: every sentence synthesised to a WAV piece, in worker processes, cached by content.
 
-Engines are registered by name in `ENGINES`; pyttsx3 (espeak-ng on Linux) is the default,
-and piper (an offline neural voice, from the optional `neural` extra) is registered the same way. An engine lives only inside spawn-started
-worker processes: espeak-ng initialises once per process and a forked copy of an initialised
-one can hang, so the parent process never loads it.
+Engines are registered by name in `ENGINES`; pyttsx3 (espeak-ng on Linux) is the default, and
+piper (an offline neural voice, from the optional `neural` extra) is registered the same way.
+An engine lives only inside spawn-started worker processes: espeak-ng initialises once per
+process and a forked copy of an initialised one can hang, so the parent process never loads it.
 """
 
 from __future__ import annotations
