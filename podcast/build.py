@@ -7,24 +7,60 @@ CLI makes one call per command and Python callers get exactly the same results.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, TypeVar, Union
 from urllib.parse import urlsplit
 
 from podcast.article import load_source
 from podcast.cover import cover_source
 from podcast.errors import ScriptError
 from podcast.extract import is_url
+from podcast.files import locked, staged
 from podcast.mix import SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, narrate_digest, read_script, write_script
 from podcast.publish import Entry, publish
+from podcast.publish import load_catalog, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
 from podcast.transcript import write_sidecars
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
 Source = Union[str, Path]  # an article file, an http(s):// URL or a script folder
+LOCK_FILE = ".podcast.lock"  # in the show folder: held while a build, `feed` or `remove` runs
+_Result = TypeVar("_Result")
+
+
+@contextmanager
+def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator[Show]:
+    """The show, locked against other builds, with episodes/ replaced by a staging copy.
+
+    Everything written through the yielded show's episodes_dir (the MP3, sidecars, catalog,
+    feed, cover, page) is published together when the block ends, in one atomic swap; if the
+    block fails or the process is killed, the published episodes/ stays exactly as it was.
+    `waiting` is called once if another build of the show holds the lock.
+    """
+    with locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
+        with staged(show.episodes_dir) as stage:
+            yield replace(show, output=stage)
+
+
+def publishes(function: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Make `function(show, ...)` all or nothing: it runs inside `publishing`, on the staged show.
+
+    The wrapped function also takes `waiting=`, passed on to `publishing`. Its body writes to
+    `show.episodes_dir` as if it were the published folder and needs no change.
+    """
+
+    @functools.wraps(function)
+    def published(show: Show, *args: object, waiting: Callable[[], None] = lambda: None, **kwargs: object) -> _Result:
+        with publishing(show, waiting) as stage:
+            return function(stage, *args, **kwargs)
+
+    return published
 
 
 def script(
@@ -54,6 +90,7 @@ def script(
     return narration, folder
 
 
+@publishes
 def build(
     show: Show,
     source: Source | list[Source],
@@ -108,3 +145,15 @@ def _title_from_name(source: Source) -> str:
     """
     path = Path(urlsplit(source).path or urlsplit(source).netloc) if is_url(str(source)) else Path(source)
     return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled"
+
+
+@publishes
+def refresh_feed(show: Show) -> None:
+    """Regenerate the feed (and what is published with it) from the catalog, all or nothing."""
+    write_feed(show, load_catalog(show))
+
+
+@publishes
+def remove_episode(show: Show, slug: str) -> Entry:
+    """Take an episode and its files out of the published show, all or nothing."""
+    return remove(show, slug)

@@ -77,7 +77,7 @@ def build(
 
     show = load_show(show_dir, engine=engine, voice=voice, announcer_voice=announcer_voice, rate=rate)
     with _progress("Speaking") as progress:
-        entry = build_episode(show, list(sources), title, progress, overwrite)
+        entry = build_episode(show, list(sources), title, progress, overwrite, waiting=_waiting)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
@@ -126,10 +126,10 @@ def episodes(show_dir: Path) -> None:
 @show_option
 def feed(show_dir: Path) -> None:
     """Regenerate feed.xml, index.html and the cover from the catalog and podcast.toml, without re-synthesising."""
-    from podcast.publish import load_catalog, write_feed
+    from podcast.build import refresh_feed
 
     show = load_show(show_dir)
-    write_feed(show, load_catalog(show))
+    refresh_feed(show, waiting=_waiting)
     click.echo(f"Feed: {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
 
@@ -139,9 +139,9 @@ def feed(show_dir: Path) -> None:
 @show_option
 def remove(slug: str, show_dir: Path) -> None:
     """Take an episode out of the feed and delete its MP3, chapters and transcripts."""
-    from podcast.publish import remove as remove_episode
+    from podcast.build import remove_episode
 
-    entry = remove_episode(load_show(show_dir), slug)
+    entry = remove_episode(load_show(show_dir), slug, waiting=_waiting)
     click.echo(f"Removed: {entry.title}")
 
 
@@ -155,6 +155,10 @@ def serve(host: str, port: int, show_dir: Path) -> None:
 
     serve_episodes(load_show(show_dir), host, port, ready=lambda url: click.echo(f"Feed: {url} (Ctrl-C stops)"))
     click.echo("Stopped.")
+
+
+def _waiting() -> None:
+    click.echo("waiting for another build of this show… (lock_timeout in podcast.toml)", err=True)
 
 
 def _warn_missing_settings(show: Show) -> None:

@@ -81,6 +81,9 @@ class Show:
     # of `engine`, or "engine:voice id" of another engine.
     announcer_voice: str = ""  # empty: the main voice says everything
     cover: str = ""  # path of a square JPEG/PNG, relative to the show folder
+    lock_timeout: int = 600  # seconds a build waits for another build of this show to end
+    # Not a setting: the folder a build writes episodes/ into (a staging copy, see files.staged).
+    output: Path | None = None
 
     @property
     def scripts_dir(self) -> Path:
@@ -88,7 +91,7 @@ class Show:
 
     @property
     def episodes_dir(self) -> Path:
-        return self.root / "episodes"
+        return self.output or self.root / "episodes"
 
     @property
     def cover_path(self) -> Path | None:
@@ -99,7 +102,7 @@ class Show:
         return self.base_url.rstrip("/") + "/feed.xml"
 
 
-_SETTINGS = {f.name: f for f in dataclasses.fields(Show) if f.name != "root"}
+_SETTINGS = {f.name: f for f in dataclasses.fields(Show) if f.name not in ("root", "output")}
 
 
 def load_show(root: Path, **overrides: object) -> Show:
@@ -118,6 +121,8 @@ def load_show(root: Path, **overrides: object) -> Show:
     show = Show(root=root, **values)  # type: ignore[arg-type]
     if not 80 <= show.rate <= 450:
         raise SettingsError(f"{path}: rate must be between 80 and 450 words a minute, not {show.rate}")
+    if show.lock_timeout < 0:
+        raise SettingsError(f"{path}: lock_timeout must be 0 or more seconds, not {show.lock_timeout}")
     if not show.base_url.startswith(("http://", "https://")):
         raise SettingsError(f"{path}: base_url must start with http:// or https://, not {show.base_url!r}")
     if show.category not in APPLE_CATEGORIES:

@@ -86,35 +86,6 @@ def test_a_second_article_adds_a_second_episode_newest_first(tmp_path: Path) -> 
     assert len(feedparser.parse(tmp_path / "episodes" / "feed.xml").entries) == 1
 
 
-BAD_INPUTS = {
-    "missing": None,
-    "empty": b"",
-    "whitespace only": b"  \n\n\t\n",
-    "binary": bytes(range(256)) * 8,
-    "no text, only headings": b"# Title\n\n## Heading\n\n## Another\n",
-}
-
-
-@pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_is_one_line_and_leaves_the_published_show_alone(case: str, tmp_path: Path) -> None:
-    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
-    published = {p.name: p.read_bytes() for p in (tmp_path / "episodes").iterdir()}
-    source = tmp_path / "bad.txt"
-    if BAD_INPUTS[case] is not None:
-        source.write_bytes(BAD_INPUTS[case])
-    result = CliRunner().invoke(cli, ["build", str(source), "--show", str(tmp_path)])
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
-    assert {p.name: p.read_bytes() for p in (tmp_path / "episodes").iterdir()} == published
-
-
-def test_bad_settings_are_one_line(tmp_path: Path) -> None:
-    (tmp_path / "podcast.toml").write_text("[show]\nrate = 'fast'\n")
-    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--show", str(tmp_path)])
-    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "rate" in result.stderr
-
-
 def test_a_show_cover_goes_into_the_mp3_and_beside_the_feed(tmp_path: Path, image) -> None:
     art = image(tmp_path / "art.png", 1400).read_bytes()
     (tmp_path / "podcast.toml").write_text(
