@@ -234,9 +234,18 @@ def _usable(wav: Path, text: str, rate: int) -> bool:
 _worker_engines: dict[Voice, Engine] = {}
 
 
+def _start_worker(voices: tuple[Voice, ...]) -> None:
+    """Load every voice's engine as the worker starts: an engine loaded by the task that needs it
+    was seen to write that first piece short (its warm-up still running). A failure is left to
+    the first task, which loads it again and raises it where its message reaches the caller (an
+    initializer's exception would only break the pool)."""
+    for voice in voices:
+        with contextlib.suppress(Exception):
+            _engine_in_worker(voice)
+
+
 def _engine_in_worker(voice: Voice) -> Engine:
-    """This worker's engine for `voice`, loaded on first use (a show with an announcer voice has
-    two). A failure to load is raised by the task, where its message reaches the caller."""
+    """This worker's engine for `voice` (a show with an announcer voice has two), loaded once."""
     if voice not in _worker_engines:
         _worker_engines[voice] = ENGINES[voice.engine](voice)
     return _worker_engines[voice]
@@ -283,14 +292,19 @@ def _engine(voice: Voice) -> type[Engine]:
     return ENGINES[voice.engine]
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+def _pool(voices: Iterable[Voice], workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(tuple(voices),),
+    )
 
 
 def list_voices(voice: Voice) -> list[VoiceInfo]:
     """The voices `voice.engine` offers on this machine."""
     _engine(voice).version()  # says how to install a missing engine before any worker starts
-    with _pool(1) as pool:
+    with _pool([voice], 1) as pool:
         return _result(pool.submit(_list_voices, voice))
 
 
@@ -322,12 +336,13 @@ def speak(
     pieces = [Piece(r.text, cache_path(r.text, r.voice, versions[r.voice.engine])) for r in requests]
     missing: dict[Path, Request] = {}
     for request, piece in zip(requests, pieces):
-        if piece.wav not in missing and not _usable(piece.wav, request.text, voice.rate):
+        if piece.wav not in missing and not _usable(piece.wav, request.text, request.voice.rate):
             missing[piece.wav] = request
     progress(len(pieces) - len(missing))
     if not missing:
         return pieces
-    with _pool(workers or min(2, os.cpu_count() or 1)) as pool:
+    voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
+    with _pool(voices, workers or min(2, os.cpu_count() or 1)) as pool:
         futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
         for path, future in futures.items():
             try:
