@@ -65,7 +65,7 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
-def test_a_damaged_cache_entry_is_synthesised_again(damage: str) -> None:
+def test_a_damaged_cache_entry_is_synthesised_again(damage: str, tmp_path: Path) -> None:
     text = f"This entry will be damaged on purpose: {damage}."
     (piece,) = speak([Request(text, "A")], VOICE)
     data = piece.wav.read_bytes()
@@ -73,7 +73,12 @@ def test_a_damaged_cache_entry_is_synthesised_again(damage: str) -> None:
     done: list[int] = []
     (again,) = speak([Request(text, "A")], VOICE, done.append)
     assert done == [0, 1]  # counted as missing, then synthesised
-    assert again.wav.read_bytes() == data
+    # Not byte-equal: pyttsx3's espeak driver writes the file before appending the samples
+    # that arrive with espeak-ng's end-of-message event, so the last few ms of the closing
+    # pause vary with timing (seen: 235 frames). The speech itself is the same length.
+    original = tmp_path / "original.wav"
+    original.write_bytes(data)
+    assert abs(wav_seconds(again.wav) - wav_seconds(original)) < 0.05
 
 
 def test_rate_changes_the_pace() -> None:
