@@ -79,6 +79,9 @@ class Pyttsx3Engine:
         except Exception as error:  # pyttsx3 raises a bare RuntimeError when no espeak is found
             raise SpeechError(f"cannot load the pyttsx3 speech engine: {error}") from None
         self._engine = pyttsx3.init()
+        from pyttsx3.drivers import _espeak  # the driver's ctypes binding: to see espeak-ng's queue
+
+        self._espeak = _espeak
         if voice.name and voice.name not in {v.id for v in self.voices()}:
             # espeak-ng would silently fall back to another voice.
             raise SpeechError(f"unknown voice {voice.name!r}: `podcast voices` lists this engine's voices")
@@ -107,19 +110,27 @@ class Pyttsx3Engine:
         return self._engine.getProperty("voice")
 
     def synthesize(self, text: str, path: Path) -> None:
-        # espeak-ng in retrieval mode is asynchronous: settings and texts go through one queue,
-        # and runAndWait can return before the WAV is written. A whole worker was once seen
-        # speaking at the default rate, so the settings are queued ahead of every text, and the
-        # call waits until the driver reports the utterance finished (it writes the file first).
+        # espeak-ng in retrieval mode runs every setting and text through its own command queue
+        # on another thread, and pyttsx3 2.99's driver calls espeak's Cancel whenever that queue
+        # is still busy as runAndWait starts: Cancel drops the queued rate and voice (the text
+        # was then spoken at pyttsx3's default 200 wpm, seen in tests under load) and restores
+        # the last ones applied. So: start from an idle queue, let the settings be applied
+        # before the text is queued, and wait for the text to be spoken before returning.
+        deadline = time.monotonic() + 30 + len(text) / 10
+        self._settle(deadline)
         self._engine.setProperty("rate", self._rate)
         self._engine.setProperty("voice", self._voice)
-        deadline = time.monotonic() + 30 + len(text) / 10
+        self._settle(deadline)
         # The driver prints "Audio saved to ..." for every file: keep stdout clean.
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
-            while self._engine.isBusy() and time.monotonic() < deadline:
-                time.sleep(0.002)
+            self._settle(deadline)
+
+    def _settle(self, deadline: float) -> None:
+        """Wait until espeak-ng has carried out everything queued so far (or the deadline passes)."""
+        while self._espeak.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     def voices(self) -> list[VoiceInfo]:
         return [
