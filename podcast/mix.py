@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -9,8 +10,11 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +29,7 @@ with warnings.catch_warnings():
 
 from podcast.errors import AudioError
 from podcast.narration import Script
-from podcast.speech import SAMPLE_WIDTH, Piece
+from podcast.speech import SAMPLE_WIDTH, Piece, cache_dir
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,20 @@ CHIME_LUFS = -18.0  # a ding is short: a little under the voice, so it does not 
 CHIME_LEAD = 1.0
 CHIME_HZ = (660.0, 495.0)  # intro, outro
 CHIME_PARTIALS = ((1.0, 0.3, 2.5), (2.0, 0.12, 4.0), (3.01, 0.05, 6.0))
+# The episode is encoded as one MP3 chunk per segment, cut in the middle of the segment pauses, so
+# an edited segment re-encodes alone and a cold build encodes on both cores. Each chunk decodes
+# with LAME's encoder delay plus the decoder's (576 + 529 samples at the MP3's rate) of silence
+# before its audio (measured with a click, at every rate and bitrate the settings allow), and
+# padding after it up to a whole frame: what precedes a time in the file is computed from that
+# and the chunks' frame counts. The intro music must end in the first chunk: no cut before this.
+MP3_DELAY = 1105
+MUSIC_SPAN = max(MUSIC_SOLO + MUSIC_FADE, CHIME_SECONDS)
+ENCODERS = 2  # chunks encoded at once: the cores these machines have
+# A small edit barely moves the episode's loudness: the gain it was encoded with is kept while
+# it still brings the episode this close to TARGET_LUFS, so the unchanged chunks are reused.
+GAIN_KEPT_LU = 0.5
 # How pieces become an episode: part of every MP3's fingerprint, so a new recipe re-encodes.
-_RECIPE = [SENTENCE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, EDGE_PAUSE, FADE_MS, SILENCE_DBFS, TARGET_LUFS, LIMIT_DBFS,
+_RECIPE = ["chunks", MP3_DELAY, SENTENCE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, EDGE_PAUSE, FADE_MS, SILENCE_DBFS, TARGET_LUFS, LIMIT_DBFS,
            MP3_LEVEL_LOSS_DB, MUSIC_LUFS, MUSIC_SOLO, MUSIC_FADE, OUTRO_SECONDS, CHIME_SECONDS, CHIME_LUFS, CHIME_LEAD,
            CHIME_HZ, CHIME_PARTIALS]
 
@@ -132,17 +148,19 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
 
     The joined audio goes piece by piece to a raw file beside `path`, so an hour-long episode is
     never whole in memory, and to ffmpeg measuring its loudness as it comes; the encode then
-    reads the file with the one gain that brings the whole episode to TARGET_LUFS. Chapter
-    times and the duration are computed from sample counts, not from pydub's millisecond-rounded
-    lengths, so they stay exact however many pieces there are. An MP3 already made from the same
-    pieces, settings, tags and music (its fingerprint is in a TXXX frame) is kept as it is:
-    encoding is most of a build's time.
+    reads the file with the one gain that brings the whole episode to TARGET_LUFS, one chunk per
+    segment (see MP3_DELAY), each cached by what it is made from. Chapter times and the duration
+    are computed from sample counts and the chunks' frame counts, not from pydub's
+    millisecond-rounded lengths, so they stay exact however many pieces there are. An MP3 already
+    made from the same pieces, settings, tags and music (its fingerprint is in a TXXX frame) is
+    kept as it is: encoding is most of a build's time.
     """
     frame_rate = _frame_rate(spoken)
     silence = lambda seconds: bytes(SAMPLE_WIDTH * round(seconds * frame_rate))  # noqa: E731
     intro, outro = (_jingle(sound.intro, sound, True), _jingle(sound.outro, sound, False)) if sound.music else (None, None)
     fingerprint = _fingerprint(spoken, frame_rate, script.title, tags, sound)
-    encoded = _encoded_from(path, fingerprint)
+    made = _made(path)
+    encoded = made.fingerprint == fingerprint and bool(made.chunks)
     path.parent.mkdir(parents=True, exist_ok=True)
     joined = path.with_name(f".{path.name}.{os.getpid()}.pcm")
     frames = 0  # so far: where the next part starts
@@ -155,10 +173,15 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
 
         add(silence(intro.seconds if intro else EDGE_PAUSE))  # the speech starts as the intro dies away
         starts: list[int] = []
-        cues: list[Cue] = []
+        cuts = [0]  # where each chunk starts: in the middle of a segment pause, after the intro music
+        cues: list[tuple[str, int, int]] = []
         for segment_index, segment in enumerate(spoken):
             if segment_index:
-                add(silence(SEGMENT_PAUSE))
+                pause = silence(SEGMENT_PAUSE)
+                add(pause[: len(pause) // 2 // SAMPLE_WIDTH * SAMPLE_WIDTH])
+                if frames >= MUSIC_SPAN * frame_rate:
+                    cuts.append(frames)
+                add(pause[len(pause) // 2 // SAMPLE_WIDTH * SAMPLE_WIDTH :])
             starts.append(frames if segment_index else 0)
             for paragraph_index, paragraph in enumerate(segment.paragraphs):
                 for sentence_index, piece in enumerate(paragraph):
@@ -166,24 +189,38 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
                         add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
                     first = frames
                     add(_trimmed(piece.wav, frame_rate))
-                    cues.append(Cue(piece.text, first / frame_rate, frames / frame_rate))
+                    cues.append((piece.text, first, frames))
+        music: list[tuple[_Jingle, float]] = []
         if outro:
             add(silence(SEGMENT_PAUSE))
-            music = [(intro, 0.0), (outro, frames / frame_rate)]
+            music = [(intro, 0.0), (outro, (frames - cuts[-1]) / frame_rate)]
             add(silence(outro.seconds))
         else:
-            music = []
             add(silence(EDGE_PAUSE))
-        duration = frames / frame_rate
-        ends = starts[1:] + [frames]
+        cuts.append(frames)
+        if encoded:
+            gain, samples = made.gain, made.chunks
+        else:
+            gain = _episode_gain(sink.loudness(), made.gain)
+            last = len(cuts) - 2
+
+            def encode(k: int) -> Path:  # the intro plays in the first chunk, the outro in the last
+                plays = [*(music[:1] if k == 0 else []), *(music[1:] if k == last else [])]
+                return _chunk(joined, cuts[k], cuts[k + 1], frame_rate, gain, plays, sound)
+
+            with ThreadPoolExecutor(ENCODERS) as pool:
+                parts = list(pool.map(encode, range(last + 1)))
+            samples = tuple(_mp3_samples(part.read_bytes()) for part in parts)
+        at = _placer(cuts, samples, frame_rate, sound.sample_rate)
+        duration = sum(samples) / sound.sample_rate
+        ends = [at(start) for start in starts[1:]] + [duration]
         chapters = tuple(
-            Chapter(segment.title, start / frame_rate, end / frame_rate)
-            for segment, start, end in zip(spoken, starts, ends)
+            Chapter(segment.title, at(start) if start else 0.0, end) for segment, start, end in zip(spoken, starts, ends)
         )
         if not encoded:
-            loudness = sink.loudness()
-            _encode(loudness, _raw_input(str(joined), frame_rate), music, sound, script.title, tags, chapters, fingerprint, path)
-    return Episode(script.slug, script.title, path, duration, chapters, script.description, tuple(cues))
+            _join(parts, script.title, tags, chapters, fingerprint, gain, samples, path)
+    return Episode(script.slug, script.title, path, duration, chapters, script.description,
+                   tuple(Cue(text, at(first), at(last)) for text, first, last in cues))
 
 
 class _Sink:
@@ -261,15 +298,139 @@ def _fingerprint(spoken: list[SpokenSegment], frame_rate: int, title: str, tags:
     return digest.hexdigest()
 
 
-def _encoded_from(path: Path, fingerprint: str) -> bool:
-    """Whether the MP3 at `path` was already encoded from exactly these inputs."""
+@dataclass(frozen=True)
+class _Made:
+    """What an existing MP3 records of how it was made: its fingerprint, the gain its chunks were
+    encoded with and how many samples each chunk decodes to."""
+
+    fingerprint: str = ""
+    gain: float | None = None
+    chunks: tuple[int, ...] = ()
+
+
+def _made(path: Path) -> _Made:
+    """What the MP3 at `path` was made from; nothing when there is none or it is not ours."""
     try:
-        return [str(t) for t in ID3(path).getall(f"TXXX:{_FINGERPRINT}")] == [fingerprint]
+        id3 = ID3(path)
     except (OSError, ID3NoHeaderError, MutagenError):
-        return False
+        return _Made()
+    found = {name: [str(t) for t in id3.getall(f"TXXX:{name}")] for name in (_FINGERPRINT, _GAIN, _CHUNKS)}
+    if any(len(texts) != 1 for texts in found.values()):
+        return _Made()
+    try:
+        return _Made(found[_FINGERPRINT][0], float(found[_GAIN][0]), tuple(int(n) for n in found[_CHUNKS][0].split()))
+    except ValueError:
+        return _Made()
 
 
 _FINGERPRINT = "podcast-digest source"
+_GAIN = "podcast-digest gain"
+_CHUNKS = "podcast-digest chunks"
+
+
+def _episode_gain(loudness: float, kept: float | None) -> float:
+    """The gain in dB for an episode measuring `loudness`: the one it was encoded with before, if
+    that still brings it within GAIN_KEPT_LU of TARGET_LUFS (so unchanged chunks are reused),
+    else the one that brings it to TARGET_LUFS, to the hundredth of a dB that ffmpeg is given.
+
+    >>> _episode_gain(-19.5, None), _episode_gain(-19.3, 3.5), _episode_gain(-18.9, 3.5)
+    (3.5, 3.5, 2.9)
+    """
+    if kept is not None and abs(loudness + kept - TARGET_LUFS) <= GAIN_KEPT_LU:
+        return kept
+    return round(_gain(TARGET_LUFS, loudness), 2)
+
+
+def _chunk(joined: Path, start: int, end: int, frame_rate: int, gain: float, music: list[tuple[_Jingle, float]],
+           sound: Sound) -> Path:
+    """The MP3 of frames `start` to `end` of the joined speech, from the cache if it was encoded before.
+
+    Keyed on everything the chunk is made from: its samples, the gain, the output settings, the
+    recipe and its music with the music files' contents.
+    """
+    with joined.open("rb") as file:
+        file.seek(start * SAMPLE_WIDTH)
+        pcm = file.read((end - start) * SAMPLE_WIDTH)
+    digest = hashlib.sha256(pcm)
+    settings = [frame_rate, f"{gain:.2f}", dataclasses.astuple(sound), _RECIPE, [dataclasses.astuple(j) + (t,) for j, t in music]]
+    digest.update(json.dumps(settings, default=str).encode("utf-8"))
+    for jingle, _start in music:
+        digest.update(hashlib.sha256(Path(jingle.source[-1]).read_bytes() if jingle.source else b"").digest())
+    key = digest.hexdigest()
+    path = cache_dir().parent / "mp3" / key[:2] / f"{key}.mp3"
+    try:
+        _mp3_samples(path.read_bytes())  # a damaged entry is encoded again, never used
+        return path
+    except (OSError, AudioError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _encode(pcm, frame_rate, gain, music, sound, path)
+        return path
+
+
+_BITRATES = {True: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),  # MPEG-1 layer III, kb/s
+             False: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}  # MPEG-2 and 2.5
+_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version bits
+
+
+def _mp3_samples(data: bytes) -> int:
+    """How many samples (per channel) the MPEG layer III frames `data` decode to, counted frame by
+    frame: without a Xing header that is what a decoder plays, encoder delay and padding included.
+
+    >>> _mp3_samples(bytes.fromhex("fffb50c4") + bytes(204) + bytes.fromhex("fffb52c4") + bytes(205))
+    2304
+    """
+    samples = offset = 0
+    while offset < len(data):
+        header = data[offset : offset + 4].ljust(4, b"\0")
+        version, bits = (header[1] >> 3) & 3, header[2]
+        if header[0] != 0xFF or header[1] >> 5 != 7 or version == 1 or (header[1] >> 1) & 3 != 1 \
+                or bits >> 4 in (0, 15) or (bits >> 2) & 3 == 3:
+            raise AudioError(f"not a whole constant-bitrate MP3: no frame header at byte {offset}")
+        mpeg1 = version == 3
+        bitrate, rate = _BITRATES[mpeg1][bits >> 4] * 1000, _RATES[version][(bits >> 2) & 3]
+        offset += (144 if mpeg1 else 72) * bitrate // rate + ((bits >> 1) & 1)
+        samples += 1152 if mpeg1 else 576
+    if offset != len(data):
+        raise AudioError("not a whole constant-bitrate MP3: its last frame is cut short")
+    return samples
+
+
+def _placer(cuts: list[int], samples: tuple[int, ...], frame_rate: int, rate: int) -> Callable[[int], float]:
+    """Where frame `n` of the joined speech plays in the MP3, in seconds: after the whole chunks
+    before its own (`samples` each at the MP3's `rate`), its chunk's encoder delay, and its
+    place in its chunk (which starts at frame `cuts[k]`).
+
+    >>> at = _placer([0, 100, 300], (2304, 3456), 100, 1000)
+    >>> at(0), at(50), at(100), at(250)
+    (1.105, 1.605, 3.409, 4.909)
+    """
+    offsets = [(sum(samples[:k]) + MP3_DELAY) / rate for k in range(len(samples))]
+
+    def at(frame: int) -> float:
+        k = min(bisect.bisect_right(cuts, frame), len(samples)) - 1
+        return round(offsets[k] + (frame - cuts[k]) / frame_rate, 9)
+
+    return at
+
+
+def _join(parts: list[Path], title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str, gain: float,
+          samples: tuple[int, ...], path: Path) -> None:
+    """Concatenate the chunks' frames into a temporary file beside `path`, tag it, record how it
+    was made and rename it into place, so a failure never leaves half an episode published."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as chunk:
+                    shutil.copyfileobj(chunk, out)
+        _tag(temporary, title, tags, chapters, fingerprint)
+        id3 = ID3(temporary)
+        id3.add(TXXX(encoding=3, desc=_GAIN, text=f"{gain:.2f}"))
+        id3.add(TXXX(encoding=3, desc=_CHUNKS, text=" ".join(map(str, samples))))
+        id3.save(str(temporary), v2_version=3)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def ffmpeg() -> str:
@@ -290,29 +451,18 @@ def _raw_input(pcm: str, frame_rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(frame_rate), "-ac", "1", "-i", pcm]
 
 
-def _encode(
-    loudness: float,
-    voice: list[str],
-    music: list[tuple[_Jingle, float]],
-    sound: Sound,
-    title: str,
-    tags: Tags,
-    chapters: tuple[Chapter, ...],
-    fingerprint: str,
-    path: Path,
-) -> None:
-    """Mix the music into the speech (each at its start in seconds), encode with the gain that
-    brings the speech's `loudness` to TARGET_LUFS and tag, into a temporary file beside `path`;
-    then rename it into place.
+def _encode(pcm: bytes, frame_rate: int, gain: float, music: list[tuple[_Jingle, float]], sound: Sound, path: Path) -> None:
+    """Mix the music into the speech `pcm` (each at its start in seconds), encode with `gain`,
+    into a temporary file beside `path`; then rename it into place.
 
     The gain is one number for the whole episode (measured as ebur128 measures the finished
     file), so quiet and loud sentences keep their balance; the limiter only touches the rare
     peaks that the gain would push too high.
     """
-    speech = [f"volume={_gain(TARGET_LUFS, loudness):.2f}dB", f"aresample={sound.sample_rate}"]
+    speech = [f"volume={gain:.2f}dB", f"aresample={sound.sample_rate}"]
     if sound.channels == 2:
         speech.append("pan=stereo|c0=c0|c1=c0")  # both sides at full level, as dual-mono was measured
-    inputs, branches = [*voice], [f"[0:a]{','.join(speech)}[a0]"]
+    inputs, branches = _raw_input("pipe:0", frame_rate), [f"[0:a]{','.join(speech)}[a0]"]
     files = 0
     for index, (jingle, start) in enumerate(music, 1):
         if jingle.source:  # a file: the next input; else the chime, made inside the graph
@@ -325,15 +475,15 @@ def _encode(
     if music:
         mixed += f"amix=inputs={len(branches)}:duration=first:normalize=0,"
     limiter = f"volume={MP3_LEVEL_LOSS_DB}dB,alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true"
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # chunks encode in threads
     try:
         _run_ffmpeg(
             [*inputs, "-filter_complex", ";".join([*branches, f"{mixed}{limiter}[out]"]), "-map", "[out]",
              "-c:a", "libmp3lame", "-b:a", f"{sound.bitrate}k", "-ar", str(sound.sample_rate),
-             "-ac", str(sound.channels), "-joint_stereo", "1", "-f", "mp3", "-y", str(temporary)],
-            "encode the episode",
+             "-ac", str(sound.channels), "-joint_stereo", "1", "-write_xing", "0", "-id3v2_version", "0",
+             "-f", "mp3", "-y", str(temporary)],
+            "encode the episode", pcm,
         )
-        _tag(temporary, title, tags, chapters, fingerprint)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -416,14 +566,15 @@ _QUIET = ["-nostdin", "-hide_banner", "-nostats"]
 _METER = "ebur128=dualmono=true:framelog=quiet"  # mono measured as dual-mono, as for podcasts
 
 
-def _run_ffmpeg(arguments: list[str], doing: str) -> str:
-    """Run ffmpeg; return what it reported on stderr, or raise AudioError with its last line."""
-    result = subprocess.run([ffmpeg(), *_QUIET, *arguments],
-                            capture_output=True, text=True)
+def _run_ffmpeg(arguments: list[str], doing: str, given: bytes = b"") -> str:
+    """Run ffmpeg, `given` on its standard input; return what it reported on stderr, or raise
+    AudioError with its last line."""
+    result = subprocess.run([ffmpeg(), *_QUIET, *arguments], input=given, capture_output=True)
+    stderr = result.stderr.decode(errors="replace")
     if result.returncode:
-        lines = result.stderr.strip().splitlines()
+        lines = stderr.strip().splitlines()
         raise AudioError(f"ffmpeg could not {doing}: {lines[-1] if lines else 'unknown error'}")
-    return result.stderr
+    return stderr
 
 
 def _tag(path: Path, title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str) -> None:

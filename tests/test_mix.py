@@ -23,7 +23,7 @@ from podcast.mix import (
     mix,
 )
 from podcast.narration import Script
-from podcast.speech import Request, Voice, speak, wav_seconds
+from podcast.speech import Request, Voice, cache_dir, speak, wav_seconds
 
 SEGMENTS = {
     "Introduction": [["Welcome to the test show.", "Two chapters follow."]],
@@ -81,6 +81,29 @@ def test_decoded_audio_matches_the_duration(episode, decode) -> None:
     decoded = decode(episode.path)
     assert abs(decoded.duration_seconds - episode.duration) < 0.1
     assert decoded.dBFS > -40  # speech, not silence
+    # Counted from the chunks' frames, the duration is what a decoder plays, to the sample.
+    assert len(decoded.raw_data) // 2 == round(episode.duration * 44100)
+    assert abs(MP3(episode.path).info.length - episode.duration) < 2 * FRAME  # no Xing header: estimated from the size
+
+
+def mp3_cache() -> set[Path]:
+    return set((cache_dir().parent / "mp3").glob("*/*.mp3"))
+
+
+def test_an_edited_segment_is_the_only_chunk_encoded_again(spoken: list[SpokenSegment], tmp_path: Path) -> None:
+    """The last segment's words change: its chunk is encoded again, with the gain the episode was
+    encoded with (the loudness barely moved); the first chunk comes from the cache."""
+    script, path = Script("Edited", "edited", "", ()), tmp_path / "edited.mp3"
+    first = mix(script, spoken, Tags("Show", "Me", "2026"), path)
+    assert len(str(ID3(path)["TXXX:podcast-digest chunks"]).split()) == 2  # no cut before MUSIC_SPAN: two chunks
+    gain, before = str(ID3(path)["TXXX:podcast-digest gain"]), mp3_cache()
+    last = spoken[-1]
+    edited = [*spoken[:-1], SpokenSegment(last.title, ((spoken[0].paragraphs[0][1],),))]
+    second = mix(script, edited, Tags("Show", "Me", "2026"), path)
+    assert len(mp3_cache() - before) == 1 and str(ID3(path)["TXXX:podcast-digest gain"]) == gain
+    assert second.chapters[:2] == first.chapters[:2] and second.cues[:-1] == first.cues[:-1]
+    integrated, peak = loudness(path)
+    assert -17 <= integrated <= -15 and peak <= -1
 
 
 def test_id3_tags_and_one_chapter_per_segment(episode) -> None:
@@ -176,6 +199,9 @@ def test_the_mp3_has_the_shows_output_settings(spoken: list[SpokenSegment], tmp_
     assert -17 <= integrated <= -15 and peak <= -1
 
 
+FRAME = 1152 / 44100  # seconds: an MP3 frame at the default rate, what each chunk's length is rounded up to
+
+
 def make_music(path: Path, seconds: float) -> Path:
     """A stand-in for a show's music, made by ffmpeg: two tones in stereo over soft pink noise."""
     tones = f"aevalsrc=0.3*sin(2*PI*330*t)|0.3*sin(2*PI*495*t):d={seconds}"
@@ -199,14 +225,17 @@ def test_music_files_open_and_close_the_episode(spoken: list[SpokenSegment], pla
     assert -17 <= integrated <= -15 and peak <= -1
 
     # The speech starts after MUSIC_SOLO seconds of intro instead of EDGE_PAUSE of silence: every
-    # chapter but the first (which covers the intro) moves by exactly that, to the sample.
+    # chapter but the first (which covers the intro) moves by that. In the first MP3 chunk exactly,
+    # to the sample; after it, by whole MP3 frames more: the first chunk is longer, and the intro
+    # lets the first segment pause be a cut too (each cut adds an encoder delay and padding).
     shift = round(MUSIC_SOLO * 22050) / 22050 - round(EDGE_PAUSE * 22050) / 22050
     assert result.chapters[0].start == 0
-    assert [c.start - shift for c in result.chapters[1:]] == pytest.approx([c.start for c in plain.chapters[1:]], abs=1e-9)
-    moved = [time - shift for cue in result.cues for time in (cue.start, cue.end)]
-    assert moved == pytest.approx([time for cue in plain.cues for time in (cue.start, cue.end)], abs=1e-9)  # every cue too
+    times = [c.start for c in result.chapters[1:]] + [time for cue in result.cues for time in (cue.start, cue.end)]
+    plain_times = [c.start for c in plain.chapters[1:]] + [time for cue in plain.cues for time in (cue.start, cue.end)]
+    shifts = {round(time - plain_time, 6) for time, plain_time in zip(times, plain_times)}
+    assert round(shift, 6) in shifts and all(shift <= s < shift + 2 * FRAME for s in shifts), shifts
     # The outro (8 s, shorter than the cap) follows the last word after a segment pause.
-    assert result.duration == pytest.approx(plain.duration + shift + SEGMENT_PAUSE + 8 - EDGE_PAUSE, abs=1e-4)
+    assert result.duration == pytest.approx(plain.duration + shift + SEGMENT_PAUSE + 8 - EDGE_PAUSE, abs=3 * FRAME)
 
     decoded, speechless = decode(result.path), decode(plain.path)
     assert decoded[:3000].dBFS > -30 and speechless[:300].dBFS < -60  # music alone, where plain is silent
@@ -219,7 +248,8 @@ def test_without_files_a_chime_marks_start_and_end(episode, plain, decode) -> No
     assert decoded[-round(CHIME_SECONDS * 1000):].dBFS > -45
     # From within the pause before the outro chime: ebur128 weighs a sound that starts the file less.
     assert loudness(episode.path, "-sseof", str(-CHIME_SECONDS - 0.5))[0] == pytest.approx(CHIME_LUFS, abs=0.5)
-    assert episode.duration == pytest.approx(plain.duration + CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS - 2 * EDGE_PAUSE, abs=1e-4)
+    assert episode.duration == pytest.approx(plain.duration + CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS - 2 * EDGE_PAUSE,
+                                             abs=2 * FRAME)  # the first and last chunks are another length
 
 
 def test_unreadable_music_is_an_audio_error(spoken: list[SpokenSegment], tmp_path: Path) -> None:
