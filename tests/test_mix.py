@@ -1,4 +1,5 @@
 import array
+import dataclasses
 import re
 import subprocess
 from pathlib import Path
@@ -286,3 +287,15 @@ def test_no_join_jumps_more_than_the_speech_itself(plain, spoken: list[SpokenSeg
     # samples, once resampled and MP3-coded, comes out about that large, so hold the joins to
     # half of it: they measure about a sixth.
     assert at_joins <= in_speech / 2, (at_joins, in_speech)
+
+
+def test_a_damaged_cached_chunk_is_encoded_again(spoken: list[SpokenSegment], tmp_path: Path) -> None:
+    """A chunk cut short in the cache (a full disk, a crash of another tool) is never joined into an episode."""
+    script = Script("Damaged", "damaged", "", ())
+    first = mix(script, spoken[:2], Tags("Show", "Me", "2026"), tmp_path / "first.mp3")
+    made = mp3_cache()
+    for chunk in made:
+        chunk.write_bytes(chunk.read_bytes()[:-100])
+    second = mix(script, spoken[:2], Tags("Show", "Me", "2026"), tmp_path / "second.mp3")
+    frames = [path.read_bytes()[ID3(path).size :] for path in (first.path, second.path)]
+    assert frames[0] == frames[1] and second == dataclasses.replace(first, path=second.path)
