@@ -12,9 +12,9 @@ import shutil
 import subprocess
 import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 import wave
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,9 +138,9 @@ ENCODERS = 2  # chunks encoded at once: the cores these machines have
 # it still brings the episode this close to TARGET_LUFS, so the unchanged chunks are reused.
 GAIN_KEPT_LU = 0.5
 # How pieces become an episode: part of every MP3's fingerprint, so a new recipe re-encodes.
-_RECIPE = ["chunks", MP3_DELAY, SENTENCE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, EDGE_PAUSE, FADE_MS, SILENCE_DBFS, TARGET_LUFS, LIMIT_DBFS,
+_RECIPE = [SENTENCE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, EDGE_PAUSE, FADE_MS, SILENCE_DBFS, TARGET_LUFS, LIMIT_DBFS,
            MP3_LEVEL_LOSS_DB, MUSIC_LUFS, MUSIC_SOLO, MUSIC_FADE, OUTRO_SECONDS, CHIME_SECONDS, CHIME_LUFS, CHIME_LEAD,
-           CHIME_HZ, CHIME_PARTIALS]
+           CHIME_HZ, CHIME_PARTIALS, "chunks", MP3_DELAY]
 
 
 def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sound: Sound = Sound()) -> Episode:
@@ -177,11 +177,11 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
         cues: list[tuple[str, int, int]] = []
         for segment_index, segment in enumerate(spoken):
             if segment_index:
-                pause = silence(SEGMENT_PAUSE)
-                add(pause[: len(pause) // 2 // SAMPLE_WIDTH * SAMPLE_WIDTH])
+                pause = round(SEGMENT_PAUSE * frame_rate)
+                add(bytes(SAMPLE_WIDTH * (pause // 2)))
                 if frames >= MUSIC_SPAN * frame_rate:
                     cuts.append(frames)
-                add(pause[len(pause) // 2 // SAMPLE_WIDTH * SAMPLE_WIDTH :])
+                add(bytes(SAMPLE_WIDTH * (pause - pause // 2)))
             starts.append(frames if segment_index else 0)
             for paragraph_index, paragraph in enumerate(segment.paragraphs):
                 for sentence_index, piece in enumerate(paragraph):
@@ -204,13 +204,12 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
             gain = _episode_gain(sink.loudness(), made.gain)
             last = len(cuts) - 2
 
-            def encode(k: int) -> Path:  # the intro plays in the first chunk, the outro in the last
+            def encode(k: int) -> tuple[Path, int]:  # the intro plays in the first chunk, the outro in the last
                 plays = [*(music[:1] if k == 0 else []), *(music[1:] if k == last else [])]
                 return _chunk(joined, cuts[k], cuts[k + 1], frame_rate, gain, plays, sound)
 
             with ThreadPoolExecutor(ENCODERS) as pool:
-                parts = list(pool.map(encode, range(last + 1)))
-            samples = tuple(_mp3_samples(part.read_bytes()) for part in parts)
+                parts, samples = zip(*pool.map(encode, range(last + 1)))
         at = _placer(cuts, samples, frame_rate, sound.sample_rate)
         duration = sum(samples) / sound.sample_rate
         ends = [at(start) for start in starts[1:]] + [duration]
@@ -220,7 +219,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
         if not encoded:
             _join(parts, script.title, tags, chapters, fingerprint, gain, samples, path)
     return Episode(script.slug, script.title, path, duration, chapters, script.description,
-                   tuple(Cue(text, at(first), at(last)) for text, first, last in cues))
+                   tuple(Cue(text, at(first), at(end)) for text, first, end in cues))
 
 
 class _Sink:
@@ -342,8 +341,9 @@ def _episode_gain(loudness: float, kept: float | None) -> float:
 
 
 def _chunk(joined: Path, start: int, end: int, frame_rate: int, gain: float, music: list[tuple[_Jingle, float]],
-           sound: Sound) -> Path:
-    """The MP3 of frames `start` to `end` of the joined speech, from the cache if it was encoded before.
+           sound: Sound) -> tuple[Path, int]:
+    """The MP3 of frames `start` to `end` of the joined speech, from the cache if it was encoded
+    before, and how many samples it decodes to.
 
     Keyed on everything the chunk is made from: its samples, the gain, the output settings, the
     recipe and its music with the music files' contents.
@@ -359,12 +359,11 @@ def _chunk(joined: Path, start: int, end: int, frame_rate: int, gain: float, mus
     key = digest.hexdigest()
     path = cache_dir().parent / "mp3" / key[:2] / f"{key}.mp3"
     try:
-        _mp3_samples(path.read_bytes())  # a damaged entry is encoded again, never used
-        return path
+        return path, _mp3_samples(path.read_bytes())  # a damaged entry is encoded again, never used
     except (OSError, AudioError):
         path.parent.mkdir(parents=True, exist_ok=True)
         _encode(pcm, frame_rate, gain, music, sound, path)
-        return path
+        return path, _mp3_samples(path.read_bytes())
 
 
 _BITRATES = {True: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),  # MPEG-1 layer III, kb/s
@@ -413,7 +412,7 @@ def _placer(cuts: list[int], samples: tuple[int, ...], frame_rate: int, rate: in
     return at
 
 
-def _join(parts: list[Path], title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str, gain: float,
+def _join(parts: tuple[Path, ...], title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str, gain: float,
           samples: tuple[int, ...], path: Path) -> None:
     """Concatenate the chunks' frames into a temporary file beside `path`, tag it, record how it
     was made and rename it into place, so a failure never leaves half an episode published."""
