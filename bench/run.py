@@ -1,6 +1,6 @@
 """How fast is `podcast build`, compared with the raw tools it drives, on this machine?
 
-Prints one table. Every row is measured in the same run, interleaved run by run, so that a
+Prints one report. Every row is measured in the same run, interleaved run by run, so that a
 machine that speeds up or slows down during the benchmark shifts all rows alike:
 
 - floor: espeak-ng's own command line speaking the episode's narration text, then ffmpeg
@@ -10,15 +10,20 @@ machine that speeds up or slows down during the benchmark shifts all rows alike:
 - warm rebuild: the same build again; everything is cached.
 - edited rebuild: one sentence appended to one segment's script, then a rebuild from the folder.
 - `podcast --help`: start-up time, which every command pays.
+- scaling: cold builds of digests of about 5, 20 and 60 minutes of speech made from the
+  article, each beside its own floor: seconds per minute of audio, how that grows from the
+  shortest digest to the longest, and the peak memory of the build's whole process tree.
+- the optional neural engine (piper): its real-time factor, where it is installed.
 
 Everything happens in temporary folders; nothing is written into the repository.
 
-    python bench/run.py [--runs N] [--article PATH] [--quick] [--no-floor]
+    python bench/run.py [--runs N] [--sizes 5,20,60] [--article PATH] [--quick] [--no-floor]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -30,9 +35,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 from mutagen.mp3 import MP3
 
+from podcast.article import Article, load_article
+from podcast.errors import SpeechError
 from podcast.mix import BITRATE, SAMPLE_RATE, ffmpeg
+from podcast.narration import Script, read_script
+from podcast.speech import ENGINES, Request, Voice, speak, wav_seconds
+from podcast.spoken import sentences
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_ARTICLE = REPO.parent / "shared" / "articles" / "zuckerberg-bloomberg-interview.txt"
@@ -44,10 +55,20 @@ WARM = "warm rebuild, nothing changed"
 EDITED = "rebuild after editing one segment"
 HELP = "podcast --help"
 ROWS = (FLOOR, COLD, WARM, EDITED, HELP)
+SCALING = "scaling:"
+GROWTH = "per-minute time, longest / shortest digest:"
+NEURAL = "neural engine (piper):"
 
 ADDED_SENTENCE = "This sentence was added to measure a rebuild after an edit."
-MEMORY_SAMPLE_SECONDS = 0.02
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+# Often enough to catch the mix's peak (it holds for the whole encode), rarely enough that
+# sampling (about 2.5 ms for a tree walk here) takes almost no CPU from the build it watches.
+MEMORY_SAMPLE_SECONDS = 0.05
+DEFAULT_SIZES = "5,20,60"
+# Words of article text per minute of finished audio, signposts and pauses included: about what
+# the real article gives once every sentence is numbered. Only sizes the digests; rows report the
+# minutes actually built.
+WORDS_PER_MINUTE = 125
+STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"'})
 
 
 @dataclass(frozen=True)
@@ -84,7 +105,7 @@ def timed(command: list[str], env: dict[str, str], watch_tree: bool = False) -> 
 
     The child is reaped with wait4, whose resource usage covers the child and every
     descendant it waited for: ru_maxrss is then the largest single process of the tree. The
-    tree's total (main process plus speech workers alive together) needs sampling instead.
+    tree's total (main process, speech workers and ffmpeg alive together) needs sampling.
     """
     tree_peak = 0
     with tempfile.TemporaryFile() as errors:
@@ -94,8 +115,9 @@ def timed(command: list[str], env: dict[str, str], watch_tree: bool = False) -> 
 
         def watch() -> None:
             nonlocal tree_peak
+            root = psutil.Process(process.pid)
             while not done.wait(MEMORY_SAMPLE_SECONDS):
-                tree_peak = max(tree_peak, tree_rss(process.pid))
+                tree_peak = max(tree_peak, tree_rss(root))
 
         watcher = threading.Thread(target=watch, daemon=True)
         if watch_tree:
@@ -113,24 +135,21 @@ def timed(command: list[str], env: dict[str, str], watch_tree: bool = False) -> 
     return Run(seconds, usage.ru_maxrss * 1024, tree_peak)
 
 
-def tree_rss(root: int) -> int:
-    """The resident memory of `root` and all its descendants right now, in bytes (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:  # exited since the listing
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
+def tree_rss(root: psutil.Process) -> int:
+    """The resident memory of `root` and all its descendants right now, in bytes.
+
+    Pages shared between processes (the interpreter, libespeak-ng) count once per process, so
+    this slightly overstates the tree's real use: an upper bound at the moment of sampling.
+    """
+    total = 0
+    try:
+        members = [root, *root.children(recursive=True)]
+    except psutil.Error:  # the build has just exited
+        return 0
+    for member in members:
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
-        except OSError:
+            total += member.memory_info().rss
+        except psutil.Error:  # exited since the listing
             pass
     return total
 
@@ -144,12 +163,19 @@ def narration_text(script_folder: Path) -> str:
     return "\n\n".join(segment.strip() for segment in segments) + "\n"
 
 
+def spoken_sentences(script: Script) -> list[str]:
+    """Every sentence the build synthesises, in order: one speech piece each."""
+    return [sentence for segment in script.segments for paragraph in segment.sentences() for sentence in paragraph]
+
+
 def floor_seconds(text_file: Path, work: Path, env: dict[str, str]) -> float:
     """espeak-ng's command line, then ffmpeg with the build's MP3 settings: the least any build does."""
     wav, mp3 = work / "floor.wav", work / "floor.mp3"
-    speak = ["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(wav), "-f", str(text_file)]
+    speak_command = ["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(wav), "-f", str(text_file)]
     encode = [ffmpeg(), "-v", "error", "-y", "-i", str(wav), "-ar", str(SAMPLE_RATE), "-ac", "1", "-b:a", BITRATE, str(mp3)]
-    return timed(speak, env).seconds + timed(encode, env).seconds
+    seconds = timed(speak_command, env).seconds + timed(encode, env).seconds
+    wav.unlink()
+    return seconds
 
 
 def edit_one_segment(script_folder: Path) -> None:
@@ -158,16 +184,151 @@ def edit_one_segment(script_folder: Path) -> None:
     segment.write_text(segment.read_text(encoding="utf-8").rstrip() + " " + ADDED_SENTENCE + "\n", encoding="utf-8")
 
 
+def scaled_digest(article: Article, minutes: float) -> str:
+    """A Markdown digest of about `minutes` of speech, made by cycling through `article`'s takeaways.
+
+    Every sentence is numbered ("Point 17: ...") by one counter that runs through the whole
+    digest, so no two sentences are the same text and the speech cache cannot make a long
+    digest cheaper than a real one of that length. Each takeaway holds two of the article's in
+    turn, so even an hour stays under 100 takeaways, the most that segment file names
+    ("NN-...") keep in order.
+    """
+    counter = itertools.count(1)
+
+    def vary(paragraph: str) -> str:
+        # Narration splits its spoken text, where curly quotes are already straight: a sentence
+        # ending in ” must be split here too, or the sentence after it would go unnumbered.
+        straight = paragraph.translate(STRAIGHT_QUOTES)
+        return " ".join(f"Point {next(counter)}: {sentence}" for sentence in sentences(straight))
+
+    wanted = minutes * WORDS_PER_MINUTE
+    blocks = [f"# A digest of about {minutes:g} minutes", *map(vary, article.intro)]
+    takeaways = itertools.cycle(article.takeaways)
+    for part in itertools.count(1):
+        if sum(len(block.split()) for block in blocks) >= wanted:
+            break
+        first, second = next(takeaways), next(takeaways)
+        blocks += [f"## {first.heading}, part {part}", *map(vary, first.paragraphs + second.paragraphs)]
+    blocks += ["## Conclusion", *map(vary, article.conclusion)]
+    return "\n\n".join(blocks) + "\n"
+
+
+@dataclass(frozen=True)
+class Size:
+    """A generated digest of the scaling rows, ready to build."""
+
+    minutes: float  # asked for; the audio's real length is measured
+    article: Path
+    narration: Path  # its narration text, for the floor
+    distinct: float  # fraction of its sentences that are unique
+
+
+def prepare_size(minutes: float, source: Article, root: Path, env: dict[str, str]) -> Size:
+    """Write the digest and its narration text; count how many of its sentences are distinct."""
+    folder = root / f"size-{minutes:g}"
+    folder.mkdir()
+    article = folder / "digest.md"
+    article.write_text(scaled_digest(source, minutes), encoding="utf-8")
+    timed([sys.executable, "-m", "podcast", "script", str(article), "--show", str(folder / "setup")], env)
+    script_folder = next((folder / "setup" / "scripts").iterdir())
+    narration = folder / "narration.txt"
+    narration.write_text(narration_text(script_folder), encoding="utf-8")
+    spoken = spoken_sentences(read_script(script_folder))
+    return Size(minutes, article, narration, len(set(spoken)) / len(spoken))
+
+
+@dataclass
+class SizeResult:
+    floor: list[float]
+    builds: list[Run]
+    audio_minutes: float = 0.0
+
+
+def scaling_report(sizes: list[Size], results: list[SizeResult], with_floor: bool) -> list[str]:
+    """The scaling table, and how the time per minute grows from the shortest to the longest digest."""
+    lines = [
+        f"{SCALING} cold builds of generated digests (every sentence distinct, "
+        "memory summed over the process tree)",
+        f"{'size':<8}{'audio min':>10}{'distinct':>9}{'floor s':>9}{'build s':>9}{'min s':>9}{'max s':>9}"
+        f"{'/ floor':>9}{'s/min':>8}{'tree MB':>9}{'proc MB':>9}",
+    ]
+    per_minute = []
+    for size, result in zip(sizes, results):
+        build, low, high = median_min_max([run.seconds for run in result.builds])
+        floor = statistics.median(result.floor) if with_floor else None
+        per_minute.append(build / result.audio_minutes)
+        lines.append(
+            f"{f'~{size.minutes:g} min':<8}{result.audio_minutes:>10.2f}{size.distinct:>9.1%}"
+            f"{'-' if floor is None else f'{floor:.2f}':>9}{build:>9.2f}{low:>9.2f}{high:>9.2f}"
+            f"{ratio(build, floor):>9}{per_minute[-1]:>8.3f}"
+            f"{max(run.tree_rss for run in result.builds) / 2**20:>9.0f}"
+            f"{max(run.largest_rss for run in result.builds) / 2**20:>9.0f}"
+        )
+    if len(sizes) > 1:
+        lines.append(f"{GROWTH} {per_minute[-1] / per_minute[0]:.2f} (target <= 1.3)")
+    return lines
+
+
+def real_time_factor(engine: str, script: Script, root: Path, runs: int) -> list[float]:
+    """Seconds of synthesis per second of audio, each run with an empty cache (worker start-up included)."""
+    requests = [Request(sentence, "") for sentence in spoken_sentences(script)]
+    factors = []
+    for number in range(runs):
+        os.environ["XDG_CACHE_HOME"] = str(root / f"{engine}-cache-{number}")
+        start = time.perf_counter()
+        pieces = speak(requests, Voice(engine=engine))
+        seconds = time.perf_counter() - start
+        factors.append(seconds / sum(wav_seconds(piece.wav) or 0 for piece in pieces))
+    return factors
+
+
+def neural_report(script: Script, root: Path, runs: int) -> str:
+    """piper's real-time factor beside the default engine's, or why it cannot be measured here."""
+    if "piper" not in ENGINES:
+        return f"{NEURAL} not installed (this build registers no piper engine)"
+    saved = os.environ.get("XDG_CACHE_HOME")
+    try:
+        piper = statistics.median(real_time_factor("piper", script, root, runs))
+        default = statistics.median(real_time_factor("pyttsx3", script, root, runs))
+    except SpeechError as error:
+        return f"{NEURAL} not installed ({error})"
+    finally:
+        os.environ.pop("XDG_CACHE_HOME", None)
+        if saved is not None:
+            os.environ["XDG_CACHE_HOME"] = saved
+    return f"{NEURAL} real-time factor {piper:.3f} (pyttsx3 {default:.3f} in the same run; below 1 is faster than real time)"
+
+
+def parse_sizes(text: str) -> list[float]:
+    """
+    >>> parse_sizes("20,5, 60"), parse_sizes("")
+    ([5.0, 20.0, 60.0], [])
+    """
+    sizes = sorted(float(word) for word in text.split(",") if word.strip())
+    if any(size <= 0 for size in sizes):
+        raise ValueError("sizes are minutes of speech, above 0")
+    return sizes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs per row (default 5)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per row (default 3)")
     default_article = REAL_ARTICLE if REAL_ARTICLE.exists() else SAMPLE_ARTICLE
     parser.add_argument("--article", type=Path, default=default_article, help=f"default {default_article}")
+    parser.add_argument(
+        "--sizes",
+        default=DEFAULT_SIZES,
+        help=f"minutes of speech of the scaling rows' digests, comma-separated; empty for none (default {DEFAULT_SIZES})",
+    )
     parser.add_argument("--quick", action="store_true", help="one run per row: checks the benchmark works")
     parser.add_argument("--no-floor", action="store_true", help="skip the espeak-ng + ffmpeg floor and the ratios")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    try:
+        size_minutes = parse_sizes(args.sizes)
+    except ValueError as error:
+        parser.error(f"--sizes: {error}")
     runs = 1 if args.quick else args.runs
     article = args.article.resolve()
     if not args.no_floor and shutil.which("espeak-ng") is None:
@@ -182,8 +343,12 @@ def main() -> None:
         root = Path(scratch)
         env = {**os.environ, "XDG_CACHE_HOME": str(root / "setup-cache")}
         timed([*podcast, "script", str(article), "--show", str(root / "setup")], env)
+        setup_script = next((root / "setup" / "scripts").iterdir())
         text_file = root / "narration.txt"
-        text_file.write_text(narration_text(next((root / "setup" / "scripts").iterdir())), encoding="utf-8")
+        text_file.write_text(narration_text(setup_script), encoding="utf-8")
+        source = load_article(article)
+        sizes = [prepare_size(minutes, source, root, env) for minutes in size_minutes]
+        results = [SizeResult([], []) for _ in sizes]
 
         for number in range(1, runs + 1):
             print(f"run {number}/{runs}", file=sys.stderr, flush=True)
@@ -202,6 +367,19 @@ def main() -> None:
             edit_one_segment(script_folder)
             times[EDITED].append(timed([*build, str(script_folder)], env).seconds)
             times[HELP].append(timed([*podcast, "--help"], env).seconds)
+            for size, result in zip(sizes, results):
+                print(f"run {number}/{runs}: digest of about {size.minutes:g} minutes", file=sys.stderr, flush=True)
+                size_work = work / f"size-{size.minutes:g}"
+                size_show = size_work / "show"
+                size_show.mkdir(parents=True)
+                size_env = {**os.environ, "XDG_CACHE_HOME": str(size_work / "cache")}
+                if not args.no_floor:
+                    result.floor.append(floor_seconds(size.narration, size_work, size_env))
+                command = [*podcast, "build", "--show", str(size_show), str(size.article)]
+                result.builds.append(timed(command, size_env, watch_tree=True))
+                result.audio_minutes = MP3(next((size_show / "episodes").glob("*.mp3"))).info.length / 60
+                shutil.rmtree(size_work)  # an hour of MP3 and cached WAVs is a few hundred MB
+        neural = neural_report(read_script(setup_script), root, runs)
 
     floor_median = None if args.no_floor else statistics.median(times[FLOOR])
     print(f"{article.name}: {runs} run(s), {os.cpu_count()} CPUs, ffmpeg {ffmpeg()}")
@@ -212,6 +390,9 @@ def main() -> None:
     print(f"audio: {minutes:.2f} min; cold build {cold_median / minutes:.3f} s per minute of audio")
     print(f"peak memory of the cold build: {max(r.tree_rss for r in cold_runs) / 2**20:.0f} MB summed over its "
           f"process tree, {max(r.largest_rss for r in cold_runs) / 2**20:.0f} MB in its largest process")
+    if sizes:
+        print("\n".join(scaling_report(sizes, results, not args.no_floor)))
+    print(neural)
 
 
 if __name__ == "__main__":

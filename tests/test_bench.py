@@ -10,10 +10,15 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from podcast.article import Article, load_article
+from podcast.speech import ENGINES
+from podcast.spoken import sentences
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "bench" / "run.py"
@@ -32,10 +37,11 @@ def bench() -> ModuleType:
 
 def test_quick_run_prints_every_row(bench: ModuleType) -> None:
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--no-floor", "--article", str(REPO / "articles" / "sample.md")],
+        [sys.executable, str(SCRIPT), "--quick", "--no-floor", "--sizes", "0.5,2",
+         "--article", str(REPO / "articles" / "sample.md")],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -52,11 +58,53 @@ def test_quick_run_prints_every_row(bench: ModuleType) -> None:
     assert float(audio.split()[1]) > 0.5  # minutes: the sample article is a few minutes long
     memory = next(line for line in lines if line.startswith("peak memory of the cold build:"))
     assert all(int(word) > 10 for word in memory.split() if word.isdigit())
+    table = lines[lines.index(next(line for line in lines if line.startswith(bench.SCALING))) + 2 :][:2]
+    minutes = []
+    for row, size in zip(table, ("~0.5 min", "~2 min")):
+        assert row.startswith(size), row
+        audio, distinct, floor, median, low, high, ratio, per_minute, tree_mb, largest_mb = row[len(size) :].split()
+        assert distinct == "100.0%" and floor == "-" and ratio == "-"
+        assert 0 < float(low) <= float(median) <= float(high)
+        assert float(per_minute) == pytest.approx(float(median) / float(audio), rel=0.01, abs=0.002)
+        assert float(tree_mb) >= float(largest_mb) > 10
+        minutes.append(float(audio))
+    assert 0.3 < minutes[0] < minutes[1]
+    [growth] = [line for line in lines if line.startswith(bench.GROWTH)]
+    assert float(growth[len(bench.GROWTH) :].split()[0]) > 0
+    [neural] = [line for line in lines if line.startswith(bench.NEURAL)]
+    assert ("piper" in ENGINES) != ("not installed" in neural)
+
+
+def test_scaled_digest_grows_with_its_size_and_never_repeats_a_sentence(bench: ModuleType) -> None:
+    article = load_article(REPO / "articles" / "sample.md")
+    short, long = (load_article_text(bench.scaled_digest(article, minutes)) for minutes in (2, 8))
+    spoken = [sentence for digest in (short, long) for sentence in sentences_of(digest)]
+    assert len(sentences_of(long)) > 3 * len(sentences_of(short))
+    assert len(set(sentences_of(long))) == len(sentences_of(long))
+    assert len(long.takeaways) < 100  # segment files NN-... sort in reading order only below 100
+    # every source sentence is there, numbered: nothing of the article is left out or rewritten
+    for paragraph in article.takeaways[0].paragraphs:
+        for sentence in sentences(paragraph):
+            assert any(line.endswith(": " + sentence) for line in spoken)
+
+
+def load_article_text(text: str) -> Article:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "digest.md"
+        path.write_text(text, encoding="utf-8")
+        return load_article(path)
+
+
+def sentences_of(article: Article) -> list[str]:
+    return [s for t in article.takeaways for p in t.paragraphs for s in sentences(p)]
 
 
 def test_median_min_max_and_ratio(bench: ModuleType) -> None:
     assert bench.median_min_max([3.0, 1.0, 2.0, 10.0, 2.5]) == (2.5, 1.0, 10.0)
     assert bench.ratio(3.0, 1.5) == "2.00x"
     assert bench.ratio(3.0, None) == "-"
+    assert bench.parse_sizes("20,5, 60") == [5.0, 20.0, 60.0] and bench.parse_sizes("") == []
+    with pytest.raises(ValueError):
+        bench.parse_sizes("5,0")
     row = bench.format_row(bench.COLD, [1.0, 2.0, 4.0], 0.5)
     assert row.startswith(bench.COLD) and row.split()[-4:] == ["2.000", "1.000", "4.000", "4.00x"]
