@@ -126,18 +126,29 @@ def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
             )
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        atomic_write(folder / name, text)
+        _write_if_changed(folder / name, text)
     for stale in _segment_files(folder):
         if stale.name not in files:
             stale.unlink()
     # JSON strings are valid TOML basic strings, so json.dumps quotes them safely.
-    atomic_write(
+    _write_if_changed(
         folder / EPISODE_FILE,
         f"title = {json.dumps(script.title, ensure_ascii=False)}\n"
         f"description = {json.dumps(script.description, ensure_ascii=False)}\n"
         f"# Of the segment files as narrated: tells a hand edit from an old narration.\n"
         f"fingerprint = {json.dumps(_fingerprint(files))}\n",
     )
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write `text` only where the file does not already hold it: each atomic write syncs the
+    disk, and rewriting every unchanged script file was a large part of a warm rebuild."""
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return
+    except FileNotFoundError:
+        pass
+    atomic_write(path, text)
 
 
 def _segment_text(segment: Segment) -> str:
