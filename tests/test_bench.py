@@ -7,6 +7,7 @@ espeak-ng command line, which the project itself does not need.
 
 from __future__ import annotations
 
+import doctest
 import importlib.util
 import subprocess
 import sys
@@ -58,6 +59,8 @@ def test_quick_run_prints_every_row(bench: ModuleType) -> None:
     assert float(audio.split()[1]) > 0.5  # minutes: the sample article is a few minutes long
     memory = next(line for line in lines if line.startswith("peak memory of the cold build:"))
     assert all(int(word) > 10 for word in memory.split() if word.isdigit())
+    [redone] = [line for line in lines if line.startswith(bench.REDONE)]
+    assert "rewrote the MP3 in 0 of 1 run(s)" in redone and "synthesised 1 new piece(s)" in redone
     table = lines[lines.index(next(line for line in lines if line.startswith(bench.SCALING))) + 2 :][:2]
     minutes = []
     for row, size in zip(table, ("~0.5 min", "~2 min")):
@@ -69,8 +72,14 @@ def test_quick_run_prints_every_row(bench: ModuleType) -> None:
         assert float(tree_mb) >= float(largest_mb) > 10
         minutes.append(float(audio))
     assert 0.3 < minutes[0] < minutes[1]
-    [growth] = [line for line in lines if line.startswith(bench.GROWTH)]
-    assert float(growth[len(bench.GROWTH) :].split()[0]) > 0
+    targets = [line.split(" (<=")[0] for line in lines if line.startswith(bench.TARGET)]
+    assert [name.rsplit(" ", 2 if name.endswith((" s", " MB")) else 1)[0] for name in targets] == [
+        "target: warm rebuild",
+        "target: edited rebuild / cold build",
+        "target: podcast --help",
+        "target: time per minute, ~2 / ~0.5 min",
+        "target: peak memory of the tree, ~2 min",
+    ]
     [neural] = [line for line in lines if line.startswith(bench.NEURAL)]
     assert ("piper" in ENGINES) != ("not installed" in neural)
 
@@ -103,8 +112,15 @@ def test_median_min_max_and_ratio(bench: ModuleType) -> None:
     assert bench.median_min_max([3.0, 1.0, 2.0, 10.0, 2.5]) == (2.5, 1.0, 10.0)
     assert bench.ratio(3.0, 1.5) == "2.00x"
     assert bench.ratio(3.0, None) == "-"
+    assert bench.target("x", 1.31, 1.3).endswith("(<= 1.3: MISSED)") and bench.target("x", 1.3, 1.3).endswith("met)")
     assert bench.parse_sizes("20,5, 60") == [5.0, 20.0, 60.0] and bench.parse_sizes("") == []
     with pytest.raises(ValueError):
         bench.parse_sizes("5,0")
     row = bench.format_row(bench.COLD, [1.0, 2.0, 4.0], 0.5)
     assert row.startswith(bench.COLD) and row.split()[-4:] == ["2.000", "1.000", "4.000", "4.00x"]
+
+
+def test_the_bench_scripts_doctests(bench: ModuleType) -> None:
+    """bench/ is outside pytest's doctest paths: run its examples here."""
+    failed, attempted = doctest.testmod(bench)
+    assert attempted >= 3 and failed == 0
