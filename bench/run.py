@@ -79,6 +79,9 @@ class Run:
     seconds: float
     largest_rss: int  # bytes: the largest single process of the tree, exact (from the kernel)
     tree_rss: int  # bytes: the largest sum of RSS over the live tree, sampled; 0 when not sampled
+    # User + system CPU seconds of the whole tree (the kernel's, for every process waited for):
+    # far less sensitive than wall time to other work on a shared machine.
+    cpu: float = 0.0
 
 
 def median_min_max(times: list[float]) -> tuple[float, float, float]:
@@ -92,13 +95,20 @@ def ratio(median: float, floor_median: float | None) -> str:
     return "-" if floor_median is None else f"{median / floor_median:.2f}x"
 
 
-def format_row(name: str, times: list[float], floor_median: float | None) -> str:
-    middle, low, high = median_min_max(times)
-    return f"{name:<36}{middle:>9.3f}{low:>9.3f}{high:>9.3f}{ratio(middle, floor_median):>10}"
+def format_row(name: str, runs: list[Run], floor: list[Run] | None) -> str:
+    middle, low, high = median_min_max([run.seconds for run in runs])
+    cpu = statistics.median(run.cpu for run in runs)
+    floor_wall, floor_cpu = (None, None) if floor is None else (median_of(floor, "seconds"), median_of(floor, "cpu"))
+    return (f"{name:<36}{middle:>9.3f}{low:>9.3f}{high:>9.3f}{ratio(middle, floor_wall):>10}"
+            f"{cpu:>9.3f}{ratio(cpu, floor_cpu):>10}")
 
 
 def header() -> str:
-    return f"{'':<36}{'median s':>9}{'min s':>9}{'max s':>9}{'/ floor':>10}"
+    return f"{'':<36}{'median s':>9}{'min s':>9}{'max s':>9}{'/ floor':>10}{'cpu s':>9}{'cpu/floor':>10}"
+
+
+def median_of(runs: list[Run], field: str) -> float:
+    return statistics.median(getattr(run, field) for run in runs)
 
 
 def timed(command: list[str], env: dict[str, str], watch_tree: bool = False) -> Run:
@@ -133,7 +143,7 @@ def timed(command: list[str], env: dict[str, str], watch_tree: bool = False) -> 
             errors.seek(0)
             message = errors.read().decode(errors="replace").strip()
             sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{message}")
-    return Run(seconds, usage.ru_maxrss * 1024, tree_peak)
+    return Run(seconds, usage.ru_maxrss * 1024, tree_peak, usage.ru_utime + usage.ru_stime)
 
 
 def tree_rss(root: psutil.Process) -> int:
@@ -169,14 +179,14 @@ def spoken_sentences(script: Script) -> list[str]:
     return [sentence for segment in script.segments for paragraph in segment.sentences() for sentence in paragraph]
 
 
-def floor_seconds(text_file: Path, work: Path, env: dict[str, str]) -> float:
+def floor_run(text_file: Path, work: Path, env: dict[str, str]) -> Run:
     """espeak-ng's command line, then ffmpeg with the build's MP3 settings: the least any build does."""
     wav, mp3 = work / "floor.wav", work / "floor.mp3"
     speak_command = ["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(wav), "-f", str(text_file)]
     encode = [ffmpeg(), "-v", "error", "-y", "-i", str(wav), "-ar", str(SAMPLE_RATE), "-ac", "1", "-b:a", BITRATE, str(mp3)]
-    seconds = timed(speak_command, env).seconds + timed(encode, env).seconds
+    spoken, encoded = timed(speak_command, env), timed(encode, env)
     wav.unlink()
-    return seconds
+    return Run(spoken.seconds + encoded.seconds, max(spoken.largest_rss, encoded.largest_rss), 0, spoken.cpu + encoded.cpu)
 
 
 def file_identity(path: Path) -> tuple[int, int]:
@@ -251,7 +261,7 @@ def prepare_size(minutes: float, source: Article, root: Path, env: dict[str, str
 
 @dataclass
 class SizeResult:
-    floor: list[float]
+    floor: list[Run]
     builds: list[Run]
     audio_minutes: float = 0.0
 
@@ -262,15 +272,17 @@ def scaling_report(sizes: list[Size], results: list[SizeResult], with_floor: boo
         f"{SCALING} cold builds of generated digests (every sentence distinct, "
         "memory summed over the process tree)",
         f"{'size':<8}{'audio min':>10}{'distinct':>9}{'floor s':>9}{'build s':>9}{'min s':>9}{'max s':>9}"
-        f"{'/ floor':>9}{'s/min':>8}{'tree MB':>9}{'proc MB':>9}",
+        f"{'/ floor':>9}{'s/min':>8}{'cpu s':>8}{'cpu/fl':>8}{'tree MB':>9}{'proc MB':>9}",
     ]
     for size, result in zip(sizes, results):
         build, low, high = median_min_max([run.seconds for run in result.builds])
-        floor = statistics.median(result.floor) if with_floor else None
+        floor = median_of(result.floor, "seconds") if with_floor else None
+        cpu = median_of(result.builds, "cpu")
+        floor_cpu = median_of(result.floor, "cpu") if with_floor else None
         lines.append(
             f"{f'~{size.minutes:g} min':<8}{result.audio_minutes:>10.2f}{size.distinct:>9.1%}"
             f"{'-' if floor is None else f'{floor:.2f}':>9}{build:>9.2f}{low:>9.2f}{high:>9.2f}"
-            f"{ratio(build, floor):>9}{seconds_per_minute(result):>8.3f}"
+            f"{ratio(build, floor):>9}{seconds_per_minute(result):>8.3f}{cpu:>8.2f}{ratio(cpu, floor_cpu):>8}"
             f"{max(run.tree_rss for run in result.builds) / 2**20:>9.0f}"
             f"{max(run.largest_rss for run in result.builds) / 2**20:>9.0f}"
         )
@@ -360,8 +372,7 @@ def main() -> None:
         sys.exit(2)
 
     podcast = [sys.executable, "-m", "podcast"]
-    times: dict[str, list[float]] = {row: [] for row in ROWS if not (args.no_floor and row == FLOOR)}
-    cold_runs: list[Run] = []
+    rows: dict[str, list[Run]] = {row: [] for row in ROWS if not (args.no_floor and row == FLOOR)}
     warm_encodes, edit_pieces = 0, []  # what the rebuilds redid: the targets are none, and one piece
     with tempfile.TemporaryDirectory(prefix="podcast-bench-") as scratch:
         root = Path(scratch)
@@ -382,20 +393,19 @@ def main() -> None:
             env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
             build = [*podcast, "build", "--show", str(show)]
             if not args.no_floor:
-                times[FLOOR].append(floor_seconds(text_file, work, env))
-            cold_runs.append(timed([*build, str(article)], env, watch_tree=True))
-            times[COLD].append(cold_runs[-1].seconds)
+                rows[FLOOR].append(floor_run(text_file, work, env))
+            rows[COLD].append(timed([*build, str(article)], env, watch_tree=True))
             episode = next((show / "episodes").glob("*.mp3"))
             minutes = MP3(episode).info.length / 60
             encoded = file_identity(episode)
-            times[WARM].append(timed([*build, str(article)], env).seconds)
+            rows[WARM].append(timed([*build, str(article)], env))
             warm_encodes += file_identity(episode) != encoded
             script_folder = next((show / "scripts").iterdir())
             edit_one_segment(script_folder)
             pieces = cached_pieces(work / "cache")
-            times[EDITED].append(timed([*build, str(script_folder)], env).seconds)
+            rows[EDITED].append(timed([*build, str(script_folder)], env))
             edit_pieces.append(cached_pieces(work / "cache") - pieces)
-            times[HELP].append(timed([*podcast, "--help"], env).seconds)
+            rows[HELP].append(timed([*podcast, "--help"], env))
             for size, result in zip(sizes, results):
                 print(f"run {number}/{runs}: digest of about {size.minutes:g} minutes", file=sys.stderr, flush=True)
                 size_work = work / f"size-{size.minutes:g}"
@@ -403,32 +413,32 @@ def main() -> None:
                 size_show.mkdir(parents=True)
                 size_env = {**os.environ, "XDG_CACHE_HOME": str(size_work / "cache")}
                 if not args.no_floor:
-                    result.floor.append(floor_seconds(size.narration, size_work, size_env))
+                    result.floor.append(floor_run(size.narration, size_work, size_env))
                 command = [*podcast, "build", "--show", str(size_show), str(size.article)]
                 result.builds.append(timed(command, size_env, watch_tree=True))
                 result.audio_minutes = MP3(next((size_show / "episodes").glob("*.mp3"))).info.length / 60
                 shutil.rmtree(size_work)  # an hour of MP3 and cached WAVs is a few hundred MB
         neural = neural_report(read_script(setup_script), root, runs)
 
-    floor_median = None if args.no_floor else statistics.median(times[FLOOR])
+    floor = None if args.no_floor else rows[FLOOR]
     print(f"{article.name}: {runs} run(s), {os.cpu_count()} CPUs, ffmpeg {ffmpeg()}")
     print(header())
-    for name, row_times in times.items():
-        print(format_row(name, row_times, floor_median))
-    cold_median = statistics.median(times[COLD])
+    for name, runs_of_row in rows.items():
+        print(format_row(name, runs_of_row, floor))
+    cold_median = median_of(rows[COLD], "seconds")
     print(f"audio: {minutes:.2f} min; cold build {cold_median / minutes:.3f} s per minute of audio")
-    print(f"peak memory of the cold build: {max(r.tree_rss for r in cold_runs) / 2**20:.0f} MB summed over its "
-          f"process tree, {max(r.largest_rss for r in cold_runs) / 2**20:.0f} MB in its largest process")
+    print(f"peak memory of the cold build: {max(r.tree_rss for r in rows[COLD]) / 2**20:.0f} MB summed over its "
+          f"process tree, {max(r.largest_rss for r in rows[COLD]) / 2**20:.0f} MB in its largest process")
     print(f"{REDONE} the warm rebuild rewrote the MP3 in {warm_encodes} of {runs} run(s); the edited rebuild "
           f"synthesised {', '.join(map(str, edit_pieces))} new piece(s) for one added sentence")
     if sizes:
         print("\n".join(scaling_report(sizes, results, not args.no_floor)))
     print(neural)
-    if floor_median is not None:
-        print(target("cold build / floor", cold_median / floor_median, 1.5))
-    print(target("warm rebuild", statistics.median(times[WARM]), 0.5, " s"))
-    print(target("edited rebuild / cold build", statistics.median(times[EDITED]) / cold_median, 0.4))
-    print(target("podcast --help", statistics.median(times[HELP]), 0.3, " s"))
+    if floor is not None:
+        print(target("cold build / floor", cold_median / median_of(floor, "seconds"), 1.5))
+    print(target("warm rebuild", median_of(rows[WARM], "seconds"), 0.5, " s"))
+    print(target("edited rebuild / cold build", median_of(rows[EDITED], "seconds") / cold_median, 0.4))
+    print(target("podcast --help", median_of(rows[HELP], "seconds"), 0.3, " s"))
     if len(sizes) > 1:
         growth = seconds_per_minute(results[-1]) / seconds_per_minute(results[0])
         print(target(f"time per minute, ~{sizes[-1].minutes:g} / ~{sizes[0].minutes:g} min", growth, 1.3))

@@ -51,10 +51,9 @@ def test_quick_run_prints_every_row(bench: ModuleType) -> None:
             assert not any(line.startswith(name) for line in lines)
             continue
         [row] = [line for line in lines if line.startswith(name)]
-        *numbers, ratio = row[len(name) :].split()
-        median, low, high = map(float, numbers)
-        assert 0 < low <= median <= high
-        assert ratio == "-"
+        median, low, high, ratio, cpu, cpu_ratio = row[len(name) :].split()
+        assert 0 < float(low) <= float(median) <= float(high)
+        assert float(cpu) > 0 and ratio == cpu_ratio == "-"
     audio = next(line for line in lines if line.startswith("audio:"))
     assert float(audio.split()[1]) > 0.5  # minutes: the sample article is a few minutes long
     memory = next(line for line in lines if line.startswith("peak memory of the cold build:"))
@@ -65,8 +64,11 @@ def test_quick_run_prints_every_row(bench: ModuleType) -> None:
     minutes = []
     for row, size in zip(table, ("~0.5 min", "~2 min")):
         assert row.startswith(size), row
-        audio, distinct, floor, median, low, high, ratio, per_minute, tree_mb, largest_mb = row[len(size) :].split()
-        assert distinct == "100.0%" and floor == "-" and ratio == "-"
+        audio, distinct, floor, median, low, high, ratio, per_minute, cpu, cpu_ratio, tree_mb, largest_mb = row[
+            len(size) :
+        ].split()
+        assert distinct == "100.0%" and floor == ratio == cpu_ratio == "-"
+        assert float(cpu) > 0
         assert 0 < float(low) <= float(median) <= float(high)
         assert float(per_minute) == pytest.approx(float(median) / float(audio), rel=0.01, abs=0.002)
         assert float(tree_mb) >= float(largest_mb) > 10
@@ -116,8 +118,10 @@ def test_median_min_max_and_ratio(bench: ModuleType) -> None:
     assert bench.parse_sizes("20,5, 60") == [5.0, 20.0, 60.0] and bench.parse_sizes("") == []
     with pytest.raises(ValueError):
         bench.parse_sizes("5,0")
-    row = bench.format_row(bench.COLD, [1.0, 2.0, 4.0], 0.5)
-    assert row.startswith(bench.COLD) and row.split()[-4:] == ["2.000", "1.000", "4.000", "4.00x"]
+    runs = [bench.Run(seconds, 0, 0, cpu) for seconds, cpu in ((1.0, 0.5), (2.0, 0.75), (4.0, 3.0))]
+    floor = [bench.Run(0.5, 0, 0, 0.25)]
+    row = bench.format_row(bench.COLD, runs, floor)
+    assert row.startswith(bench.COLD) and row.split()[-6:] == ["2.000", "1.000", "4.000", "4.00x", "0.750", "3.00x"]
 
 
 def test_the_bench_scripts_doctests(bench: ModuleType) -> None:
