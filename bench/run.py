@@ -308,12 +308,19 @@ def real_time_factor(engine: str, script: Script, root: Path, runs: int) -> list
     """Seconds of synthesis per second of audio, each run with an empty cache (worker start-up included)."""
     requests = [Request(sentence, "") for sentence in spoken_sentences(script)]
     factors = []
-    for number in range(runs):
-        os.environ["XDG_CACHE_HOME"] = str(root / f"{engine}-cache-{number}")
-        start = time.perf_counter()
-        pieces = speak(requests, Voice(engine=engine))
-        seconds = time.perf_counter() - start
-        factors.append(seconds / sum(wav_seconds(piece.wav) or 0 for piece in pieces))
+    saved = os.environ.get("XDG_CACHE_HOME")
+    try:
+        for number in range(runs):
+            # The workers inherit the environment: this is how they find the empty cache.
+            os.environ["XDG_CACHE_HOME"] = str(root / f"{engine}-cache-{number}")
+            start = time.perf_counter()
+            pieces = speak(requests, Voice(engine=engine))
+            seconds = time.perf_counter() - start
+            factors.append(seconds / sum(wav_seconds(piece.wav) or 0 for piece in pieces))
+    finally:
+        os.environ.pop("XDG_CACHE_HOME", None)
+        if saved is not None:
+            os.environ["XDG_CACHE_HOME"] = saved
     return factors
 
 
@@ -321,16 +328,11 @@ def neural_report(script: Script, root: Path, runs: int) -> str:
     """piper's real-time factor beside the default engine's, or why it cannot be measured here."""
     if "piper" not in ENGINES:
         return f"{NEURAL} not installed (this build registers no piper engine)"
-    saved = os.environ.get("XDG_CACHE_HOME")
     try:
         piper = statistics.median(real_time_factor("piper", script, root, runs))
         default = statistics.median(real_time_factor("pyttsx3", script, root, runs))
     except SpeechError as error:
         return f"{NEURAL} not installed ({error})"
-    finally:
-        os.environ.pop("XDG_CACHE_HOME", None)
-        if saved is not None:
-            os.environ["XDG_CACHE_HOME"] = saved
     return f"{NEURAL} real-time factor {piper:.3f} (pyttsx3 {default:.3f} in the same run; below 1 is faster than real time)"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import doctest
 import importlib.util
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,7 +18,8 @@ from types import ModuleType
 
 import pytest
 
-from podcast.article import Article, load_article
+from podcast.article import Article, Takeaway, load_article
+from podcast.narration import narrate
 from podcast.speech import ENGINES
 from podcast.spoken import sentences
 
@@ -97,6 +99,17 @@ def test_scaled_digest_grows_with_its_size_and_never_repeats_a_sentence(bench: M
     for paragraph in article.takeaways[0].paragraphs:
         for sentence in sentences(paragraph):
             assert any(line.endswith(": " + sentence) for line in spoken)
+
+
+def test_real_time_factor_is_synthesis_time_over_audio_time(bench: ModuleType, tmp_path: Path) -> None:
+    """The neural row's measure, on the default engine: every run really synthesises, into its own empty cache."""
+    script = narrate(Article("Title", ("An intro.",), (Takeaway("One point", ("A short point.",)),), ()), "Show", "Bench")
+    cache_before = os.environ["XDG_CACHE_HOME"]
+    factors = bench.real_time_factor("pyttsx3", script, tmp_path, 2)
+    assert len(factors) == 2 and all(factor > 0 for factor in factors)
+    assert os.environ["XDG_CACHE_HOME"] == cache_before
+    for number in range(2):
+        assert bench.cached_pieces(tmp_path / f"pyttsx3-cache-{number}") == len(set(bench.spoken_sentences(script)))
 
 
 def load_article_text(text: str) -> Article:
