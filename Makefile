@@ -25,4 +25,4 @@ bench: $(BIN)/podcast
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) episodes/*.mp3 episodes/*.xml episodes/*.json
+	rm -rf $(VENV) episodes/*.mp3 episodes/*.xml episodes/*.json episodes/*.vtt episodes/*.srt

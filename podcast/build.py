@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Callable
 
 from podcast.article import load_article
+from podcast.cover import cover_source
 from podcast.mix import SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, read_script, write_script
 from podcast.publish import Entry, publish
 from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
+from podcast.transcript import write_sidecars
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
 
@@ -46,6 +48,7 @@ def build(
 ) -> Entry:
     """Build and publish one episode from an article file or a script folder."""
     narration, _folder = script(show, source, title, overwrite)
+    cover = cover_source(show)  # a bad cover fails before any speech is made
     shape = [segment.sentences() for segment in narration.segments]
     requests = [
         Request(sentence, segment.title)
@@ -59,8 +62,9 @@ def build(
         SpokenSegment(segment.title, tuple(tuple(next(pieces) for _ in paragraph) for paragraph in paragraphs))
         for segment, paragraphs in zip(narration.segments, shape)
     ]
-    tags = Tags(show.title, show.author, str(dt.date.today().year), show.cover_path)
+    tags = Tags(show.title, show.author, str(dt.date.today().year), cover)
     episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
+    write_sidecars(episode)
     return publish(show, episode)
 
 

@@ -13,7 +13,7 @@ from typing import Callable
 import click
 
 from podcast.errors import PodcastError
-from podcast.show import load_show
+from podcast.show import Show, load_show
 
 
 class _Group(click.Group):
@@ -67,6 +67,7 @@ def build(
         entry = build_episode(show, source, title, progress, overwrite)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
+    _warn_missing_settings(show)
 
 
 @cli.command()
@@ -110,19 +111,20 @@ def episodes(show_dir: Path) -> None:
 @cli.command()
 @show_option
 def feed(show_dir: Path) -> None:
-    """Regenerate episodes/feed.xml from the catalog and podcast.toml, without re-synthesising."""
+    """Regenerate feed.xml, index.html and the cover from the catalog and podcast.toml, without re-synthesising."""
     from podcast.publish import load_catalog, write_feed
 
     show = load_show(show_dir)
     write_feed(show, load_catalog(show))
     click.echo(f"Feed: {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
+    _warn_missing_settings(show)
 
 
 @cli.command()
 @click.argument("slug")
 @show_option
 def remove(slug: str, show_dir: Path) -> None:
-    """Take an episode out of the feed and delete its files."""
+    """Take an episode out of the feed and delete its MP3, chapters and transcripts."""
     from podcast.publish import remove as remove_episode
 
     entry = remove_episode(load_show(show_dir), slug)
@@ -139,6 +141,14 @@ def serve(host: str, port: int, show_dir: Path) -> None:
 
     serve_episodes(load_show(show_dir), host, port, ready=lambda url: click.echo(f"Feed: {url} (Ctrl-C stops)"))
     click.echo("Stopped.")
+
+
+def _warn_missing_settings(show: Show) -> None:
+    """One line on stderr for each setting a directory needs that the show leaves at its default."""
+    from podcast.publish import missing_settings
+
+    for warning in missing_settings(show):
+        click.echo(f"Warning: {warning}", err=True)
 
 
 class _progress:

@@ -35,6 +35,15 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One synthesised sentence's place in the episode: what the transcripts show, and when."""
+
+    text: str
+    start: float  # seconds from the start of the episode: the trimmed piece's first frame
+    end: float  # and the end of its last frame
+
+
+@dataclass(frozen=True)
 class Episode:
     """A finished episode file, as the publish stage needs it."""
 
@@ -44,6 +53,7 @@ class Episode:
     duration: float  # seconds
     chapters: tuple[Chapter, ...]
     description: str  # show notes: plain text
+    cues: tuple[Cue, ...] = ()  # one per sentence, in order; none for an episode made without speech
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path) -> 
 
     add(silence(EDGE_PAUSE))
     starts: list[int] = []
+    cues: list[Cue] = []
     for segment_index, segment in enumerate(spoken):
         if segment_index:
             add(silence(SEGMENT_PAUSE))
@@ -103,7 +114,9 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path) -> 
             for sentence_index, piece in enumerate(paragraph):
                 if paragraph_index or sentence_index:
                     add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
+                first = frames
                 add(_trimmed(piece.wav, frame_rate))
+                cues.append(Cue(piece.text, first / frame_rate, frames / frame_rate))
     add(silence(EDGE_PAUSE))
     pcm = b"".join(parts)
     duration = frames / frame_rate
@@ -116,7 +129,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path) -> 
     if not _encoded_from(path, fingerprint):
         audio = AudioSegment(data=pcm, sample_width=SAMPLE_WIDTH, frame_rate=frame_rate, channels=1)
         _encode(audio, script.title, tags, chapters, fingerprint, path)
-    return Episode(script.slug, script.title, path, duration, chapters, script.description)
+    return Episode(script.slug, script.title, path, duration, chapters, script.description, tuple(cues))
 
 
 def _frame_rate(spoken: list[SpokenSegment]) -> int:

@@ -14,26 +14,34 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
-from feedgen.ext.base import BaseExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 from lxml import etree
 
 from podcast import __version__
+from podcast.cover import cover_source, published_name
 from podcast.errors import PublishError, SettingsError
 from podcast.files import atomic_write
 from podcast.mix import Chapter, Episode
+from podcast.page import PAGE_FILE, PageEpisode, render_page, show_notes
 from podcast.show import Show
+from podcast.transcript import sidecar_names
 
 CATALOG_FILE = "catalog.json"
 FEED_FILE = "feed.xml"
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# The media types of the files the transcripts stage writes beside an episode's MP3, in
+# sidecar_names' order, as podcast:chapters and podcast:transcript name them.
+SIDECAR_TYPES = ("application/json+chapters", "text/vtt", "application/x-subrip")
+# Podlove Simple Chapters: chapters inline in the item, which gPodder and others read.
+PSC_NS = "http://podlove.org/simple-chapters"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # The fixed namespace the Podcasting 2.0 specification derives every podcast:guid from.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -58,6 +66,11 @@ class Entry:
     @property
     def filename(self) -> str:
         return f"{self.slug}.mp3"
+
+    @property
+    def notes(self) -> str:
+        """The show notes as HTML: what the feed item's description and the page show."""
+        return show_notes(self.description, self.chapters)
 
 
 def load_catalog(show: Show) -> list[Entry]:
@@ -119,9 +132,9 @@ def publish(show: Show, episode: Episode, now: datetime | None = None) -> Entry:
 
 
 def remove(show: Show, slug: str) -> Entry:
-    """Take an episode out of the catalog and the feed, then delete its MP3.
+    """Take an episode out of the catalog and the feed, then delete its MP3 and sidecar files.
 
-    The MP3 goes last, so the feed never names a file that is already gone.
+    The files go last, so the feed never names a file that is already gone.
     """
     entries = load_catalog(show)
     entry = next((entry for entry in entries if entry.slug == slug), None)
@@ -131,33 +144,73 @@ def remove(show: Show, slug: str) -> Entry:
     entries.remove(entry)
     _save(show, entries)
     (show.episodes_dir / entry.filename).unlink(missing_ok=True)
+    for name in sidecar_names(slug):
+        (show.episodes_dir / name).unlink(missing_ok=True)
     return entry
 
 
 def write_feed(show: Show, entries: list[Entry]) -> None:
-    """Regenerate episodes/feed.xml (and the cover beside it), e.g. after the show's settings changed."""
-    _write_rendered_feed(show, render_feed(show, entries))
+    """Regenerate the cover, episodes/feed.xml and episodes/index.html, e.g. after the show's settings changed."""
+    _write_published(show, _render_published(show, entries))
 
 
-def _write_rendered_feed(show: Show, feed: bytes) -> None:
-    """The cover first, so the feed never names an image that is not there yet."""
-    _copy_cover(show)
-    atomic_write(show.episodes_dir / FEED_FILE, feed)
+def missing_settings(show: Show) -> list[str]:
+    """Settings a directory wants but a local show can do without: one line each, saying what it is for.
+
+    They never stop a build; the CLI shows them so the feed's honest defaults are no surprise.
+    """
+    missing = []
+    if not show.email.strip():
+        missing.append(
+            "email is not set: podcast directories (Apple Podcasts) need an owner e-mail to list the show; "
+            "the feed has no itunes:owner"
+        )
+    if urlsplit(show.base_url).hostname in LOCAL_HOSTS:
+        missing.append(
+            f"base_url is not set to a public address: the feed's URLs point at {show.base_url}, "
+            "which only `podcast serve` on this machine answers"
+        )
+    return missing
 
 
-def _copy_cover(show: Show) -> None:
-    """Put the show's cover in episodes/, where the feed's itunes:image URL points."""
-    if show.cover_path is not None:
-        target = show.episodes_dir / show.cover_path.name
-        data = show.cover_path.read_bytes()
-        if not target.exists() or target.read_bytes() != data:
+def sidecars(show: Show, slug: str) -> dict[str, str]:
+    """The episode's sidecar files that exist in episodes/: media type -> file name."""
+    names = zip(SIDECAR_TYPES, sidecar_names(slug))
+    return {kind: name for kind, name in names if (show.episodes_dir / name).is_file()}
+
+
+def _render_published(show: Show, entries: list[Entry]) -> list[tuple[str, bytes]]:
+    """Every file made from the catalog, in the order they are written: the cover before the
+    feed and page that name it. Made before anything is written, so a bad setting changes nothing."""
+    cover = cover_source(show)
+    page = render_page(
+        show,
+        [
+            PageEpisode(
+                number, entry.slug, entry.title or entry.slug, entry.description, entry.published, entry.chapters,
+                sidecars(show, entry.slug),
+            )
+            for number, entry in numbered_newest_first(entries)
+        ],
+        published_name(show),
+        show.feed_url,
+    )
+    return [(published_name(show), cover.read_bytes()), (FEED_FILE, render_feed(show, entries)), (PAGE_FILE, page.encode())]
+
+
+def _write_published(show: Show, files: list[tuple[str, bytes]]) -> None:
+    """Write each file into episodes/, leaving one that is unchanged alone (its ETag with it)."""
+    for name, data in files:
+        target = show.episodes_dir / name
+        if not target.is_file() or target.read_bytes() != data:
             atomic_write(target, data)
 
 
 def render_feed(show: Show, entries: list[Entry]) -> bytes:
-    """The RSS 2.0 feed with Apple's iTunes tags and Podcasting 2.0's guid, items newest first.
+    """The RSS 2.0 feed with Apple's iTunes tags and Podcasting 2.0's tags, items newest first.
 
-    lastBuildDate is the time of the call; everything else follows from the arguments.
+    lastBuildDate is the time of the call; everything else follows from the arguments and
+    which sidecar files (chapters, transcripts) exist in episodes/.
     """
     title, description = _clean(show.title), _clean(show.description)
     if not title.strip() or not description.strip():
@@ -167,7 +220,7 @@ def render_feed(show: Show, entries: list[Entry]) -> bytes:
     feed = FeedGenerator()
     feed.load_extension("podcast")
     feed.register_extension("apple", _AppleTags, atom=False)
-    feed.register_extension("podcastindex", _PodcastIndexTags, atom=False)
+    feed.register_extension("podcastindex", _PodcastIndexTags, _PodcastIndexEntryTags, atom=False)
     feed.title(title)
     feed.description(description)
     # feedgen's RSS <link> is the last link given, so the self link goes first.
@@ -179,13 +232,15 @@ def render_feed(show: Show, entries: list[Entry]) -> bytes:
     feed.podcast.itunes_author(author)
     if show.email:
         feed.podcast.itunes_owner(name=author, email=_clean(show.email))
-    feed.podcast.itunes_category(show.category)
+    if show.subcategory:
+        feed.podcast.itunes_category(show.category, show.subcategory)
+    else:
+        feed.podcast.itunes_category(show.category)
     feed.podcast.itunes_type("episodic")
     feed.apple.explicit = show.explicit
-    if show.cover:
-        cover = Path(show.cover).name
-        feed.apple.image = urljoin(base, quote(cover))
-        feed.image(url=feed.apple.image, title=title, link=show.base_url)
+    # Every show has a cover (its own or one drawn from its title); episodes have no art of their own.
+    feed.apple.image = urljoin(base, quote(published_name(show)))
+    feed.image(url=feed.apple.image, title=title, link=show.base_url)
     feed.podcastindex.guid = str(podcast_guid(show.feed_url))
     feed.podcastindex.owner = _clean(show.email)
 
@@ -193,11 +248,16 @@ def render_feed(show: Show, entries: list[Entry]) -> bytes:
         item = feed.add_entry(order="append")
         item.guid(entry.guid, permalink=False)
         item.title(_clean(entry.title) or entry.slug)  # apps list episodes by title: never blank
-        item.description(_clean(entry.description))
+        notes = _clean(entry.notes)
+        if notes:
+            item.description(notes)
+            item.content(notes, type="CDATA")  # content:encoded: where Apple and others look for HTML notes
         item.enclosure(urljoin(base, quote(entry.filename)), str(entry.size), "audio/mpeg")
         item.pubDate(entry.published)
         item.podcast.itunes_duration(round(entry.duration))
         item.podcast.itunes_episode(number)
+        item.podcastindex.chapters = entry.chapters
+        item.podcastindex.sidecars = {kind: urljoin(base, quote(name)) for kind, name in sidecars(show, entry.slug).items()}
     return feed.rss_str(pretty=True)
 
 
@@ -246,7 +306,7 @@ class _PodcastIndexTags(BaseExtension):
         self.owner = ""  # an e-mail address, optional
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS}
+        return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
         channel = feed[0]
@@ -259,16 +319,53 @@ class _PodcastIndexTags(BaseExtension):
         return feed
 
 
+class _PodcastIndexEntryTags(BaseEntryExtension):
+    """Chapter and transcript item tags: Podcasting 2.0's podcast:chapters and podcast:transcript,
+    one per sidecar file, and the chapters inline as Podlove Simple Chapters.
+
+    gPodder's parser maps the podcast: prefix only for the namespace's old URI, so it reads
+    the chapters from psc:chapters instead.
+    """
+
+    def __init__(self) -> None:
+        self.sidecars: dict[str, str] = {}  # media type -> absolute URL
+        self.chapters: tuple[Chapter, ...] = ()
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        if self.chapters:
+            chapters = xml_elem(f"{{{PSC_NS}}}chapters", item, version="1.2")
+            for chapter in self.chapters:
+                xml_elem(f"{{{PSC_NS}}}chapter", chapters, start=_npt(chapter.start), title=_clean(chapter.title))
+        for kind, url in self.sidecars.items():
+            if kind == "application/json+chapters":
+                xml_elem(f"{{{PODCAST_NS}}}chapters", item, url=url, type=kind)
+            else:
+                xml_elem(f"{{{PODCAST_NS}}}transcript", item, url=url, type=kind)
+        return item
+
+
+def _npt(seconds: float) -> str:
+    """A time as Podlove Simple Chapters write it (normal play time, milliseconds).
+
+    >>> _npt(3723.4567)
+    '01:02:03.457'
+    """
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
 def _clean(text: str) -> str:
     return _NOT_XML_TEXT.sub("", text)
 
 
 def _save(show: Show, entries: list[Entry]) -> None:
-    """Write the catalog, then the feed; render first, so a bad setting changes nothing."""
-    feed = render_feed(show, entries)
+    """Write the catalog, then the cover, feed and page; render first, so a bad setting changes nothing."""
+    files = _render_published(show, entries)
     catalog = {"episodes": [_entry_to_json(entry) for entry in entries]}
     atomic_write(show.episodes_dir / CATALOG_FILE, json.dumps(catalog, indent=2, ensure_ascii=False) + "\n")
-    _write_rendered_feed(show, feed)
+    _write_published(show, files)
 
 
 def _entry_to_json(entry: Entry) -> dict[str, object]:

@@ -21,12 +21,40 @@ from podcast.errors import SettingsError
 SETTINGS_FILE = "podcast.toml"
 LEXICON_FILE = "lexicon.toml"  # written word or phrase = how to say it, for every episode
 
-# Apple Podcasts' top-level categories: a feed with any other is rejected by the directory.
-APPLE_CATEGORIES = frozenset({
-    "Arts", "Business", "Comedy", "Education", "Fiction", "Government", "Health & Fitness",
-    "History", "Kids & Family", "Leisure", "Music", "News", "Religion & Spirituality", "Science",
-    "Society & Culture", "Sports", "Technology", "True Crime", "TV & Film",
-})
+# Apple Podcasts' categories and their subcategories (its 2019 list, as the W3C feed validator
+# checks it; Apple's "Religion" subcategory is left out, the validator rejects it): a feed naming
+# any other is rejected by the directory.
+APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": ("Careers", "Entrepreneurship", "Investing", "Management", "Marketing", "Non-Profit"),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "Health & Fitness": ("Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition", "Sexuality"),
+    "History": (),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": (
+        "Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies", "Home & Garden", "Video Games",
+    ),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": (
+        "Business News", "Daily News", "Entertainment News", "News Commentary", "Politics", "Sports News", "Tech News",
+    ),
+    "Religion & Spirituality": ("Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Spirituality"),
+    "Science": (
+        "Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics", "Natural Sciences", "Nature",
+        "Physics", "Social Sciences",
+    ),
+    "Society & Culture": ("Documentary", "Personal Journals", "Philosophy", "Places & Travel", "Relationships"),
+    "Sports": (
+        "Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf", "Hockey", "Rugby", "Running",
+        "Soccer", "Swimming", "Tennis", "Volleyball", "Wilderness", "Wrestling",
+    ),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
+}
 # Apple accepts JPEG and PNG artwork only.
 COVER_SUFFIXES = (".jpg", ".jpeg", ".png")
 
@@ -42,6 +70,7 @@ class Show:
     email: str = ""
     language: str = "en-US"
     category: str = "News"
+    subcategory: str = ""  # one of Apple's subcategories of `category`, or none
     explicit: bool = False
     # Where episodes/ is reachable by podcast apps; the default is `podcast serve`'s.
     base_url: str = "http://127.0.0.1:8000/"
@@ -90,6 +119,9 @@ def load_show(root: Path, **overrides: object) -> Show:
         raise SettingsError(f"{path}: base_url must start with http:// or https://, not {show.base_url!r}")
     if show.category not in APPLE_CATEGORIES:
         raise SettingsError(f"{path}: category {show.category!r} is not one of Apple's: {', '.join(sorted(APPLE_CATEGORIES))}")
+    if show.subcategory and show.subcategory not in APPLE_CATEGORIES[show.category]:
+        known = ", ".join(APPLE_CATEGORIES[show.category]) or "none"
+        raise SettingsError(f"{path}: subcategory {show.subcategory!r} is not one of Apple's for {show.category}: {known}")
     if show.cover and not show.cover.lower().endswith(COVER_SUFFIXES):
         raise SettingsError(f"{path}: cover {show.cover!r} must be a JPEG or PNG image (.jpg, .jpeg or .png)")
     if show.cover_path and not show.cover_path.is_file():

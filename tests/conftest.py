@@ -51,3 +51,17 @@ def decode_mp3(path: Path) -> "AudioSegment":
 @pytest.fixture
 def decode():
     return decode_mp3
+
+
+def write_image(path: Path, width: int, height: int | None = None, kind: str = "PNG") -> Path:
+    """A real image file of the given size and format (a cover must be one Pillow can read)."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (width, height or width), (200, 80, 40)).save(path, kind)
+    return path
+
+
+@pytest.fixture
+def image():
+    return write_image

@@ -115,28 +115,43 @@ def test_bad_settings_are_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "rate" in result.stderr
 
 
-def tiny_png() -> bytes:
-    """A valid 1x1 PNG, made here so the test needs no image library."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
-
-
-def test_a_show_cover_goes_into_the_mp3_and_beside_the_feed(tmp_path: Path) -> None:
-    (tmp_path / "art.png").write_bytes(tiny_png())
-    (tmp_path / "podcast.toml").write_text('[show]\ncover = "art.png"\nbase_url = "https://pods.example/show/"\n')
-    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+def test_a_show_cover_goes_into_the_mp3_and_beside_the_feed(tmp_path: Path, image) -> None:
+    art = image(tmp_path / "art.png", 1400).read_bytes()
+    (tmp_path / "podcast.toml").write_text(
+        '[show]\ncover = "art.png"\nbase_url = "https://pods.example/show/"\nemail = "me@pods.example"\n'
+    )
+    result = run("build", str(SAMPLE), show=tmp_path)
+    assert result.exit_code == 0 and result.stderr == ""  # every setting a directory needs is set: no warning
     (mp3,) = (tmp_path / "episodes").glob("*.mp3")
     (picture,) = ID3(mp3).getall("APIC")
-    assert picture.data == tiny_png() and picture.mime == "image/png"
-    assert (tmp_path / "episodes" / "art.png").read_bytes() == tiny_png()
+    assert picture.data == art and picture.mime == "image/png"
+    assert (tmp_path / "episodes" / "art.png").read_bytes() == art
     feed = feedparser.parse(tmp_path / "episodes" / "feed.xml")
     assert feed.feed.image.href == "https://pods.example/show/art.png"
+
+
+def test_a_cover_apple_would_refuse_stops_the_build_before_speech(tmp_path: Path, image) -> None:
+    image(tmp_path / "art.png", 1400, 1000)
+    (tmp_path / "podcast.toml").write_text('[show]\ncover = "art.png"\n')
+    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--show", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cover ") and "1400×1000" in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "episodes").exists()
+
+
+def test_missing_directory_settings_warn_once_and_the_build_goes_on(tmp_path: Path) -> None:
+    result = run("build", str(SAMPLE), show=tmp_path)
+    assert result.exit_code == 0, result.output
+    warnings = result.stderr.splitlines()
+    assert [line.split(":")[1].split()[0] for line in warnings] == ["email", "base_url"]
+    assert all(line.startswith("Warning: ") for line in warnings)
+    assert "owner" in warnings[0] and "http://127.0.0.1:8000/" in warnings[1]
+    (mp3,) = (tmp_path / "episodes").glob("*.mp3")
+    (picture,) = ID3(mp3).getall("APIC")  # the cover drawn from the title, also in the MP3
+    assert picture.data == (tmp_path / "episodes" / "cover.png").read_bytes()
+    feed = feedparser.parse(tmp_path / "episodes" / "feed.xml")
+    assert feed.feed.image.href == "http://127.0.0.1:8000/cover.png"
+    assert "itunes:owner" not in (tmp_path / "episodes" / "feed.xml").read_text()
 
 
 def test_the_show_lexicon_changes_only_the_segments_with_the_word(tmp_path: Path) -> None:
@@ -149,3 +164,23 @@ def test_the_show_lexicon_changes_only_the_segments_with_the_word(tmp_path: Path
     changed = [name for name in before if before[name] != after[name]]
     assert changed == ["01-short-sections-survive-the-ear.txt"]
     assert "like a sign post:" in after[changed[0]]
+
+
+def test_podcast_feed_applies_new_settings_without_speaking_or_touching_the_episode(tmp_path: Path, speech_cache: Path) -> None:
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    episodes = tmp_path / "episodes"
+    (mp3,) = episodes.glob("*.mp3")
+    before = {"mp3": (mp3.read_bytes(), mp3.stat().st_mtime_ns), "catalog": (episodes / "catalog.json").read_bytes()}
+    cover = (episodes / "cover.png").read_bytes()
+    cached = sorted(speech_cache.rglob("*.wav"))
+    (tmp_path / "podcast.toml").write_text('[show]\ntitle = "Renamed Show"\nemail = "me@pods.example"\n')
+
+    result = run("feed", show=tmp_path)
+
+    assert result.exit_code == 0, result.output
+    assert [line.split()[1] for line in result.stderr.splitlines()] == ["base_url"]  # the e-mail is set now
+    assert {"mp3": (mp3.read_bytes(), mp3.stat().st_mtime_ns), "catalog": (episodes / "catalog.json").read_bytes()} == before
+    assert sorted(speech_cache.rglob("*.wav")) == cached  # nothing was spoken
+    assert feedparser.parse(episodes / "feed.xml").feed.title == "Renamed Show"
+    assert "<title>Renamed Show</title>" in (episodes / "index.html").read_text(encoding="utf-8")
+    assert (episodes / "cover.png").read_bytes() != cover  # drawn again for the new title

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from PIL import Image
 
 from podcast.errors import ServeError
 from podcast.mix import Chapter, Episode
@@ -46,7 +47,7 @@ HOSTILE_PATHS = [
 
 def make_show(root: Path) -> Show:
     """A published show: an MP3 of known bytes, its feed and catalog, sidecars, a dotfile, an escape link."""
-    (root / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # publish copies it into episodes/
+    Image.new("RGB", (1400, 1400)).save(root / "cover.png")  # publish copies it into episodes/
     (root / "podcast.toml").write_text('[show]\nbase_url = "https://example.com/pod/"\ncover = "cover.png"\n', encoding="utf-8")
     show = load_show(root)
     episodes = show.episodes_dir
@@ -171,6 +172,7 @@ def test_one_connection_serves_several_requests(port: int) -> None:
         ("/ep.srt", "application/x-subrip", True),
         ("/cover.png", "image/png", False),
         ("/cover.jpg", "image/jpeg", False),
+        ("/index.html", "text/html; charset=utf-8", False),
     ],
 )
 def test_content_types_and_cors(port: int, path: str, content_type: str, cors: bool) -> None:
@@ -236,13 +238,13 @@ def test_nothing_outside_episodes_is_served(port: int, path: str) -> None:
     assert SECRET not in body
 
 
-def test_root_is_index_html_or_404(port: int, show: Show) -> None:
+def test_root_is_the_show_page_or_404(port: int, show: Show) -> None:
+    status, headers, body = get(port, "/")
+    assert (status, body) == (200, (show.episodes_dir / "index.html").read_bytes())  # publish wrote it
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    (show.episodes_dir / "index.html").unlink()
     status, _headers, body = get(port, "/")
     assert status == 404 and b"feed.xml" not in body  # never a listing
-    (show.episodes_dir / "index.html").write_text("<h1>My Digest</h1>", encoding="utf-8")
-    status, headers, body = get(port, "/")
-    assert (status, body) == (200, b"<h1>My Digest</h1>")
-    assert headers["Content-Type"] == "text/html; charset=utf-8"
 
 
 def test_a_taken_port_or_missing_episodes_is_a_serve_error(tmp_path: Path) -> None:

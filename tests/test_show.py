@@ -33,6 +33,8 @@ def test_settings_come_from_podcast_toml_and_options_win(tmp_path: Path) -> None
         ("[show]\nbase_url = 'example.org'\n", "base_url must start with http"),
         ("[episodes]\n", "unknown table [episodes]"),
         ("[show]\ncategory = 'Podcasts'\n", "category 'Podcasts' is not one of Apple's"),
+        ("[show]\ncategory = 'News'\nsubcategory = 'Physics'\n", "subcategory 'Physics' is not one of Apple's for News: Business News"),
+        ("[show]\ncategory = 'Technology'\nsubcategory = 'Podcasting'\n", "subcategory 'Podcasting' is not one of Apple's for Technology: none"),
         ("[show]\ncover = 'cover.gif'\n", "must be a JPEG or PNG"),
         ("[show]\ncover = 'missing.png'\n", "cover 'missing.png' not found"),
         ("[show\n", "not valid TOML"),
@@ -51,3 +53,8 @@ def test_the_lexicon_is_optional_and_checked(tmp_path: Path) -> None:
     (tmp_path / "lexicon.toml").write_text('"Nguyen" = 3\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="'Nguyen' must map to how to say it"):
         load_lexicon(tmp_path)
+
+
+def test_a_subcategory_of_the_category_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "podcast.toml").write_text("[show]\ncategory = 'Science'\nsubcategory = 'Mathematics'\n")
+    assert (load_show(tmp_path).category, load_show(tmp_path).subcategory) == ("Science", "Mathematics")

@@ -1,0 +1,96 @@
+"""The show's cover art: the show's own image, checked as Apple checks it, or one made from its title.
+
+Apple Podcasts lists no show without square JPEG or PNG art of 1400 to 3000 pixels, so a show
+that names no cover still gets one: its title set on a plain background at 3000×3000, drawn with
+Pillow. The drawn cover is kept in the user's cache, named by the title, so it is drawn again
+only when the title changes; publishing copies whichever cover applies into episodes/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+from podcast.errors import SettingsError
+from podcast.files import atomic_write
+from podcast.show import Show
+from podcast.speech import cache_dir
+
+MIN_SIDE, MAX_SIDE = 1400, 3000  # pixels, Apple's limits for show art
+FORMATS = {"JPEG", "PNG"}  # Apple accepts these two only
+GENERATED_SIDE = 3000
+GENERATED_NAME = "cover.png"  # the drawn cover's name in episodes/
+BACKGROUND = (24, 48, 72)
+FOREGROUND = (245, 240, 225)
+_VERSION = "1"  # part of the cache key: bump it when the drawing changes
+
+
+def cover_source(show: Show) -> Path:
+    """The image file that is the show's cover: its own (checked), else the one drawn from its title."""
+    if show.cover_path is not None:
+        check_cover(show.cover_path)
+        return show.cover_path
+    return generated_cover(show.title)
+
+
+def published_name(show: Show) -> str:
+    """The cover's file name in episodes/, where the feed and the page point.
+
+    Apple wants the image's URL to end in .jpg or .png, so "Art.JPEG" is published as "Art.jpg".
+    """
+    if show.cover_path is None:
+        return GENERATED_NAME
+    suffix = ".png" if show.cover_path.suffix.lower() == ".png" else ".jpg"
+    return show.cover_path.stem + suffix
+
+
+def check_cover(path: Path) -> None:
+    """Raise SettingsError unless `path` is a square JPEG or PNG of 1400–3000 pixels a side."""
+    try:
+        with Image.open(path) as image:
+            kind, (width, height) = image.format, image.size
+    except (OSError, UnidentifiedImageError) as error:
+        raise SettingsError(f"cover {path}: not a readable image ({error})") from None
+    if kind not in FORMATS:
+        raise SettingsError(f"cover {path}: a {kind} image; Apple Podcasts accepts JPEG or PNG only")
+    if width != height or not MIN_SIDE <= width <= MAX_SIDE:
+        raise SettingsError(
+            f"cover {path}: {width}×{height} pixels; it must be square, {MIN_SIDE} to {MAX_SIDE} pixels a side"
+        )
+
+
+def generated_cover(title: str) -> Path:
+    """The cover drawn from `title`, drawn now only if this title's cover is not in the cache yet."""
+    key = hashlib.sha256(f"{_VERSION}\0{title}".encode()).hexdigest()[:16]
+    # Beside the speech cache: per user, shared by every show, safe to delete.
+    path = cache_dir().parent / "covers" / f"{key}.png"
+    if not path.exists():
+        atomic_write(path, draw_cover(title))
+    return path
+
+
+def draw_cover(title: str, side: int = GENERATED_SIDE) -> bytes:
+    """A square PNG with `title` in large type, wrapped and shrunk until it fits with a margin."""
+    image = Image.new("RGB", (side, side), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    margin = side // 10
+    words = title.split() or ["Podcast"]
+    for size in range(side // 6, side // 40, -side // 100):
+        font = ImageFont.load_default(size)
+        width = max(8, int((side - 2 * margin) / (size * 0.55)))
+        text = "\n".join(textwrap.wrap(" ".join(words), width, break_long_words=True))
+        left, top, right, bottom = draw.multiline_textbbox((0, 0), text, font=font, spacing=size // 4, align="center")
+        if right - left <= side - 2 * margin and bottom - top <= side - 2 * margin:
+            break
+    draw.multiline_text(
+        (side / 2, side / 2), text, font=font, fill=FOREGROUND, anchor="mm", spacing=size // 4, align="center"
+    )
+    draw.rectangle((margin // 2, margin // 2, side - margin // 2, side - margin // 2), outline=FOREGROUND, width=side // 150)
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
