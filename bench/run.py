@@ -15,7 +15,9 @@ machine that speeds up or slows down during the benchmark shifts all rows alike:
   shortest digest to the longest, and the peak memory of the build's whole process tree.
 - the optional neural engine (piper): its real-time factor, where it is installed.
 
-Everything happens in temporary folders; nothing is written into the repository.
+Each row shows its wall time and the CPU time of its whole process tree, which other work on
+a shared machine disturbs far less. The report checks what the rebuilds redid and ends with
+one line per target of issue 7, met or missed. Everything happens in temporary folders; nothing is written into the repository.
 
     python bench/run.py [--runs N] [--sizes 5,20,60] [--article PATH] [--quick] [--no-floor]
 """
@@ -267,7 +269,7 @@ class SizeResult:
 
 
 def scaling_report(sizes: list[Size], results: list[SizeResult], with_floor: bool) -> list[str]:
-    """The scaling table, and how the time per minute grows from the shortest to the longest digest."""
+    """The scaling table: one row per digest size, medians over the runs, memory at its largest."""
     lines = [
         f"{SCALING} cold builds of generated digests (every sentence distinct, "
         "memory summed over the process tree)",
