@@ -140,17 +140,6 @@ def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
     )
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    """Write `text` only where the file does not already hold it: each atomic write syncs the
-    disk, and rewriting every unchanged script file was a large part of a warm rebuild."""
-    try:
-        if path.read_bytes() == text.encode("utf-8"):
-            return
-    except FileNotFoundError:
-        pass
-    atomic_write(path, text)
-
-
 def _segment_text(segment: Segment) -> str:
     return f"# {segment.title}\n\n" + "\n\n".join(segment.paragraphs) + "\n"
 
@@ -161,6 +150,17 @@ def _segment_files(folder: Path) -> list[Path]:
 
 def _fingerprint(files: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(sorted(files.items())).encode("utf-8")).hexdigest()[:16]
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write `text` only where the file does not already hold it: each atomic write syncs the
+    disk, and rewriting every unchanged script file was a large part of a warm rebuild."""
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return
+    except FileNotFoundError:
+        pass
+    atomic_write(path, text)
 
 
 def _read_episode_file(folder: Path) -> dict[str, object]:
