@@ -80,7 +80,8 @@ _BOLD_LEVEL = 7
 _PLAIN_LEVEL = 8
 
 _NEWLINE = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+# Control characters, the byte-order mark, and what XML cannot carry (surrogates, U+FFFE/U+FFFF).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff\ufffe\uffff]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -156,10 +157,12 @@ def load_article(path: Path) -> Article:
     try:
         if path.is_dir():
             raise ArticleError(f"{path}: is a folder, not an article file")
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise ArticleError(f"{path}: is {size / 1e6:.1f} MB; an article must be at most 5 MB of text")
-        data = path.read_bytes()
+        with path.open("rb") as file:  # read at most one byte past the limit: /dev/zero is a file too
+            data = file.read(MAX_ARTICLE_BYTES + 1)
+        if len(data) > MAX_ARTICLE_BYTES:
+            size = path.stat().st_size
+            amount = f"{size / 1e6:.1f} MB" if size > MAX_ARTICLE_BYTES else "more than 5 MB"
+            raise ArticleError(f"{path}: is {amount}; an article must be at most 5 MB of text")
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
     except OSError as error:

@@ -7,20 +7,56 @@ CLI makes one call per command and Python callers get exactly the same results.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from podcast.article import load_article
 from podcast.cover import cover_source
-from podcast.mix import SpokenSegment, Tags, mix
+from podcast.files import locked, staged
+from podcast.mix import Sound, SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, read_script, write_script
 from podcast.publish import Entry, publish
+from podcast.publish import load_catalog, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
 from podcast.transcript import write_sidecars
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
+LOCK_FILE = ".podcast.lock"  # in the show folder: held while a build, `feed` or `remove` runs
+_Result = TypeVar("_Result")
+
+
+@contextmanager
+def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator[Show]:
+    """The show, locked against other builds, with episodes/ replaced by a staging copy.
+
+    Everything written through the yielded show's episodes_dir (the MP3, sidecars, catalog,
+    feed, cover, page) is published together when the block ends, in one atomic swap; if the
+    block fails or the process is killed, the published episodes/ stays exactly as it was.
+    `waiting` is called once if another build of the show holds the lock.
+    """
+    with locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
+        with staged(show.episodes_dir) as stage:
+            yield replace(show, output=stage)
+
+
+def publishes(function: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Make `function(show, ...)` all or nothing: it runs inside `publishing`, on the staged show.
+
+    The wrapped function also takes `waiting=`, passed on to `publishing`. Its body writes to
+    `show.episodes_dir` as if it were the published folder and needs no change.
+    """
+
+    @functools.wraps(function)
+    def published(show: Show, *args: object, waiting: Callable[[], None] = lambda: None, **kwargs: object) -> _Result:
+        with publishing(show, waiting) as stage:
+            return function(stage, *args, **kwargs)
+
+    return published
 
 
 def script(show: Show, source: Path, title: str | None = None, overwrite: bool = False) -> tuple[Script, Path]:
@@ -39,6 +75,7 @@ def script(show: Show, source: Path, title: str | None = None, overwrite: bool =
     return narration, folder
 
 
+@publishes
 def build(
     show: Show,
     source: Path,
@@ -63,7 +100,8 @@ def build(
         for segment, paragraphs in zip(narration.segments, shape)
     ]
     tags = Tags(show.title, show.author, str(dt.date.today().year), cover)
-    episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3")
+    sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path)
+    episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode)
     return publish(show, episode)
 
@@ -74,3 +112,15 @@ def _title_from_name(path: Path) -> str:
     'My weekly digest'
     """
     return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled"
+
+
+@publishes
+def refresh_feed(show: Show) -> None:
+    """Regenerate the feed (and what is published with it) from the catalog, all or nothing."""
+    write_feed(show, load_catalog(show))
+
+
+@publishes
+def remove_episode(show: Show, slug: str) -> Entry:
+    """Take an episode and its files out of the published show, all or nothing."""
+    return remove(show, slug)

@@ -50,10 +50,11 @@ def cli() -> None:
 @click.option("--title", help="Episode title (default: the article's title, else its file name).")
 @click.option("--voice", help="Voice id of the speech engine (see `podcast voices`).")
 @click.option("--rate", type=int, help="Speaking rate in words a minute.")
+@click.option("--no-music", is_flag=True, help="No intro and outro music or chime (as `music = false`).")
 @overwrite_option
 @show_option
 def build(
-    source: Path, title: str | None, voice: str | None, rate: int | None, overwrite: bool, show_dir: Path
+    source: Path, title: str | None, voice: str | None, rate: int | None, no_music: bool, overwrite: bool, show_dir: Path
 ) -> None:
     """Build and publish an episode from an article or an edited script folder.
 
@@ -62,9 +63,9 @@ def build(
     """
     from podcast.build import build as build_episode
 
-    show = load_show(show_dir, voice=voice, rate=rate)
+    show = load_show(show_dir, voice=voice, rate=rate, music=False if no_music else None)
     with _progress("Speaking") as progress:
-        entry = build_episode(show, source, title, progress, overwrite)
+        entry = build_episode(show, source, title, progress, overwrite, waiting=_waiting)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
@@ -112,10 +113,10 @@ def episodes(show_dir: Path) -> None:
 @show_option
 def feed(show_dir: Path) -> None:
     """Regenerate feed.xml, index.html and the cover from the catalog and podcast.toml, without re-synthesising."""
-    from podcast.publish import load_catalog, write_feed
+    from podcast.build import refresh_feed
 
     show = load_show(show_dir)
-    write_feed(show, load_catalog(show))
+    refresh_feed(show, waiting=_waiting)
     click.echo(f"Feed: {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
 
@@ -125,9 +126,9 @@ def feed(show_dir: Path) -> None:
 @show_option
 def remove(slug: str, show_dir: Path) -> None:
     """Take an episode out of the feed and delete its MP3, chapters and transcripts."""
-    from podcast.publish import remove as remove_episode
+    from podcast.build import remove_episode
 
-    entry = remove_episode(load_show(show_dir), slug)
+    entry = remove_episode(load_show(show_dir), slug, waiting=_waiting)
     click.echo(f"Removed: {entry.title}")
 
 
@@ -141,6 +142,10 @@ def serve(host: str, port: int, show_dir: Path) -> None:
 
     serve_episodes(load_show(show_dir), host, port, ready=lambda url: click.echo(f"Feed: {url} (Ctrl-C stops)"))
     click.echo("Stopped.")
+
+
+def _waiting() -> None:
+    click.echo("waiting for another build of this show… (lock_timeout in podcast.toml)", err=True)
 
 
 def _warn_missing_settings(show: Show) -> None:

@@ -35,3 +35,7 @@ class PublishError(PodcastError):
 
 class ServeError(PodcastError):
     """`podcast serve` cannot start: the port is taken, the address is wrong, or there is no episodes/."""
+
+
+class BusyError(PodcastError):
+    """Another build of the same show held its lock for longer than the show's lock_timeout."""

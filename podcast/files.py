@@ -1,10 +1,31 @@
-"""Atomic file replacement: a podcast app reading episodes/ sees the old file or the new one, never half."""
+"""Atomic file replacement, and the two guards that keep a published show whole.
+
+A podcast app reading episodes/ must see the old file or the new one, never half of one
+(`atomic_write`). A build changes several files at once (the MP3, its sidecars, the catalog,
+the feed, the page), so one file at a time is not enough: `staged` builds the folder's next
+state in a copy beside it and swaps the copy in with one rename, so a build killed at any
+moment leaves the folder exactly as before or exactly as after. `locked` keeps two builds of
+one show from staging at the same time.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
+import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
+
+from podcast.errors import BusyError, PublishError
+
+_RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths in one step
+_AT_FDCWD = -100
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -22,3 +43,136 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked(path: Path, timeout: float, waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` for the duration of the block.
+
+    A second holder waits (calling `waiting` once, so the person sees why nothing happens)
+    and raises BusyError after `timeout` seconds. The lock is flock(2)'s, which the kernel
+    drops when its process dies, so a killed build never leaves a stale lock behind; the
+    lock file itself is never deleted (deleting it would let two holders lock two files).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BusyError(f"{path.parent}: another build of this show is still running after {timeout:g} s") from None
+                if not told:
+                    waiting()
+                    told = True
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def staging_folders(folder: Path) -> list[Path]:
+    """The staging copies of `folder` there are: hidden folders beside it, one per process.
+
+    A name of its own per process means a killed build's leftovers (an orphaned ffmpeg may
+    still be writing into its copy) never mix with the next build's copy.
+    """
+    return sorted(folder.parent.glob(f".{folder.name}.staging-*"))
+
+
+@contextmanager
+def staged(folder: Path) -> Iterator[Path]:
+    """Yield a copy of `folder` to change; when the block ends normally, it replaces `folder` at once.
+
+    The copy hard-links every file, so making it costs per file, not per byte; writers must
+    therefore replace files (`atomic_write`, a rename), never modify one in place, or they
+    would change the published file through the shared link. Leftover temporary files of
+    killed writes (".name.….tmp") are not copied. If the block raises, or the process dies,
+    `folder` is untouched and the copy is removed (by `recover` on the next run).
+    Callers hold `locked` around it: `recover` removes every staging copy but its own.
+    """
+    folder = folder.resolve()  # a symlinked episodes/ is updated where it points
+    recover(folder)
+    stage = folder.parent / f".{folder.name}.staging-{os.getpid()}"
+    try:
+        stage.mkdir(parents=True)
+        if folder.is_dir():
+            shutil.copytree(folder, stage, symlinks=True, copy_function=_link, ignore=_temporary_files, dirs_exist_ok=True)
+    except OSError as error:  # a read-only show folder, a full disk
+        shutil.rmtree(stage, ignore_errors=True)
+        raise PublishError(f"{folder.parent}: cannot make the next {folder.name}/ beside it ({error})") from None
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    _swap(stage, folder)
+    shutil.rmtree(stage, ignore_errors=True)  # after the swap it holds the previous state
+
+
+def recover(folder: Path) -> None:
+    """Finish or undo a swap that a killed process left half done; see `_swap`.
+
+    A leftover staging folder is either an unfinished next state or an already replaced
+    previous one: in both cases `folder` holds the state to keep, so the copies go. Only the
+    two-rename fallback can leave `folder` missing, with its previous state under the old name.
+    """
+    old = _old_folder(folder)
+    if old.is_dir() and not folder.exists():
+        os.rename(old, folder)
+    shutil.rmtree(old, ignore_errors=True)
+    for stage in staging_folders(folder):
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _swap(stage: Path, folder: Path) -> None:
+    """Put `stage` where `folder` is, in one step; afterwards `stage` holds the previous state.
+
+    Linux's renameat2(RENAME_EXCHANGE) swaps two folders atomically: a reader (such as
+    `podcast serve`, which looks files up by path on every request) finds one complete state
+    or the other, never none. Where it is missing (other systems, old kernels or file systems
+    without it) two renames are used instead; a reader may then find no folder for that
+    instant, and a process killed in between leaves the previous state under the old name,
+    which `recover` puts back.
+    """
+    if not folder.exists():
+        os.rename(stage, folder)
+        return
+    if _exchange(stage, folder):
+        return
+    os.rename(folder, _old_folder(folder))
+    os.rename(stage, folder)
+    os.rename(_old_folder(folder), stage)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE) through libc; False where the system does not offer it."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _old_folder(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.old"
+
+
+def _link(source: str, target: str) -> None:
+    """Hard-link a file into the staging copy; copy it where links are not possible."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _temporary_files(_folder: str, names: list[str]) -> set[str]:
+    return {name for name in names if name.startswith(".") and name.endswith(".tmp")}

@@ -6,7 +6,9 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
+import subprocess
 import warnings
 import wave
 from dataclasses import dataclass
@@ -19,7 +21,6 @@ with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH; `ffmpeg()` finds one before encoding.
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
-    from pydub.exceptions import CouldntEncodeError
     from pydub.silence import detect_leading_silence
 
 from podcast.errors import AudioError
@@ -74,6 +75,18 @@ class Tags:
     cover: Path | None = None
 
 
+@dataclass(frozen=True)
+class Sound:
+    """How the episode file is made beyond the voice: the MP3's format and the music."""
+
+    bitrate: int = 64  # kb/s
+    channels: int = 1  # 2: joint stereo
+    sample_rate: int = 44100  # what the MP3 carries; the engine's rate is resampled by ffmpeg
+    music: bool = True  # an intro and an outro: the files below, else a chime made here
+    intro: Path | None = None  # any audio file ffmpeg reads
+    outro: Path | None = None
+
+
 # Pauses between pieces, in seconds: each boundary of the structure gets a longer one.
 SENTENCE_PAUSE = 0.35
 PARAGRAPH_PAUSE = 0.7
@@ -81,55 +94,135 @@ SEGMENT_PAUSE = 1.2
 EDGE_PAUSE = 0.4  # before the first word and after the last
 FADE_MS = 5  # around every cut, so no join clicks
 SILENCE_DBFS = -50.0  # quieter than this at a piece's ends is the engine's padding
-BITRATE = "64k"
-SAMPLE_RATE = 44100  # what the MP3 carries; the engine's rate is resampled by ffmpeg
+# The defaults, as the benchmark's floor encodes with them.
+BITRATE = f"{Sound.bitrate}k"
+SAMPLE_RATE = Sound.sample_rate
+# Loudness for spoken podcasts: integrated, mono measured as dual-mono as ffmpeg's ebur128 does.
+TARGET_LUFS = -16.0
+# A sample-peak limit before the encode; MP3 encoding adds up to about half a dB of true peak
+# on top of it (measured on espeak-ng voices), so the file stays at or below -1 dBTP.
+LIMIT_DBFS = -2.0
+# ffmpeg's LAME encoder at a constant bitrate plays 0.5 dB quieter than its input (measured here
+# at 64-128 kb/s on a sine, pink noise and espeak-ng speech alike): the mix is raised as much.
+MP3_LEVEL_LOSS_DB = 0.5
+# Music plays at the voice's loudness, so the episode measures the same however long its music
+# is compared to its speech. An intro plays alone for up to MUSIC_SOLO seconds, then fades out
+# over MUSIC_FADE seconds under the first words; an outro plays after the last word for up to
+# OUTRO_SECONDS and fades out over its last MUSIC_FADE seconds.
+MUSIC_LUFS = TARGET_LUFS
+MUSIC_SOLO = 6.0
+MUSIC_FADE = 3.0
+OUTRO_SECONDS = 12.0
+# Without music files, a chime marks the start (the voice comes in as it dies away) and, a fourth
+# lower, the end: a few sine partials (frequency ratio, level, decay per second), made by ffmpeg
+# at levels that measure CHIME_LUFS after a pause (a test measures it), so a build need not.
+CHIME_SECONDS = 2.5
+CHIME_LUFS = -18.0  # a ding is short: a little under the voice, so it does not stand out
+CHIME_LEAD = 1.0
+CHIME_HZ = (660.0, 495.0)  # intro, outro
+CHIME_PARTIALS = ((1.0, 0.3, 2.5), (2.0, 0.12, 4.0), (3.01, 0.05, 6.0))
+# How pieces become an episode: part of every MP3's fingerprint, so a new recipe re-encodes.
+_RECIPE = [SENTENCE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, EDGE_PAUSE, FADE_MS, SILENCE_DBFS, TARGET_LUFS, LIMIT_DBFS,
+           MP3_LEVEL_LOSS_DB, MUSIC_LUFS, MUSIC_SOLO, MUSIC_FADE, OUTRO_SECONDS, CHIME_SECONDS, CHIME_LUFS, CHIME_LEAD,
+           CHIME_HZ, CHIME_PARTIALS]
 
 
-def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path) -> Episode:
-    """Join every piece once into one stream, encode it to `path` as MP3 and tag it.
+def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sound: Sound = Sound()) -> Episode:
+    """Join every piece once into one stream, bring it to the podcast loudness, encode it to `path` as MP3 and tag it.
 
-    Chapter times and the duration are computed from sample counts, not from pydub's
-    millisecond-rounded lengths, so they stay exact however many pieces there are. An MP3
-    already encoded from the same audio, tags and chapters (its fingerprint is in a TXXX
-    frame) is kept as it is: encoding is most of a build's time.
+    The joined audio goes piece by piece to a raw file beside `path`, so an hour-long episode is
+    never whole in memory, and to ffmpeg measuring its loudness as it comes; the encode then
+    reads the file with the one gain that brings the whole episode to TARGET_LUFS. Chapter
+    times and the duration are computed from sample counts, not from pydub's millisecond-rounded
+    lengths, so they stay exact however many pieces there are. An MP3 already made from the same
+    pieces, settings, tags and music (its fingerprint is in a TXXX frame) is kept as it is:
+    encoding is most of a build's time.
     """
     frame_rate = _frame_rate(spoken)
-    silence = lambda seconds: AudioSegment.silent(int(seconds * 1000), frame_rate=frame_rate).raw_data  # noqa: E731
-    parts: list[bytes] = []
+    silence = lambda seconds: bytes(SAMPLE_WIDTH * round(seconds * frame_rate))  # noqa: E731
+    intro, outro = (_jingle(sound.intro, sound, True), _jingle(sound.outro, sound, False)) if sound.music else (None, None)
+    fingerprint = _fingerprint(spoken, frame_rate, script.title, tags, sound)
+    encoded = _encoded_from(path, fingerprint)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joined = path.with_name(f".{path.name}.{os.getpid()}.pcm")
     frames = 0  # so far: where the next part starts
+    with _Sink(None if encoded else joined, frame_rate) as sink:
 
-    def add(data: bytes) -> None:
-        nonlocal frames
-        parts.append(data)
-        frames += len(data) // SAMPLE_WIDTH
+        def add(data: bytes) -> None:
+            nonlocal frames
+            sink.write(data)
+            frames += len(data) // SAMPLE_WIDTH
 
-    add(silence(EDGE_PAUSE))
-    starts: list[int] = []
-    cues: list[Cue] = []
-    for segment_index, segment in enumerate(spoken):
-        if segment_index:
+        add(silence(intro.seconds if intro else EDGE_PAUSE))  # the speech starts as the intro dies away
+        starts: list[int] = []
+        cues: list[Cue] = []
+        for segment_index, segment in enumerate(spoken):
+            if segment_index:
+                add(silence(SEGMENT_PAUSE))
+            starts.append(frames if segment_index else 0)
+            for paragraph_index, paragraph in enumerate(segment.paragraphs):
+                for sentence_index, piece in enumerate(paragraph):
+                    if paragraph_index or sentence_index:
+                        add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
+                    first = frames
+                    add(_trimmed(piece.wav, frame_rate))
+                    cues.append(Cue(piece.text, first / frame_rate, frames / frame_rate))
+        if outro:
             add(silence(SEGMENT_PAUSE))
-        starts.append(frames if segment_index else 0)
-        for paragraph_index, paragraph in enumerate(segment.paragraphs):
-            for sentence_index, piece in enumerate(paragraph):
-                if paragraph_index or sentence_index:
-                    add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
-                first = frames
-                add(_trimmed(piece.wav, frame_rate))
-                cues.append(Cue(piece.text, first / frame_rate, frames / frame_rate))
-    add(silence(EDGE_PAUSE))
-    pcm = b"".join(parts)
-    duration = frames / frame_rate
-    ends = starts[1:] + [frames]
-    chapters = tuple(
-        Chapter(segment.title, start / frame_rate, end / frame_rate)
-        for segment, start, end in zip(spoken, starts, ends)
-    )
-    fingerprint = _fingerprint(pcm, frame_rate, script.title, tags, chapters)
-    if not _encoded_from(path, fingerprint):
-        audio = AudioSegment(data=pcm, sample_width=SAMPLE_WIDTH, frame_rate=frame_rate, channels=1)
-        _encode(audio, script.title, tags, chapters, fingerprint, path)
+            music = [(intro, 0.0), (outro, frames / frame_rate)]
+            add(silence(outro.seconds))
+        else:
+            music = []
+            add(silence(EDGE_PAUSE))
+        duration = frames / frame_rate
+        ends = starts[1:] + [frames]
+        chapters = tuple(
+            Chapter(segment.title, start / frame_rate, end / frame_rate)
+            for segment, start, end in zip(spoken, starts, ends)
+        )
+        if not encoded:
+            loudness = sink.loudness()
+            _encode(loudness, _raw_input(str(joined), frame_rate), music, sound, script.title, tags, chapters, fingerprint, path)
     return Episode(script.slug, script.title, path, duration, chapters, script.description, tuple(cues))
+
+
+class _Sink:
+    """Where the joined speech goes when it is to be encoded: a raw file beside the MP3 and, at
+    the same time on the other core, ffmpeg measuring its loudness. Nowhere when it is not."""
+
+    def __init__(self, path: Path | None, frame_rate: int) -> None:
+        self.path = path
+        command = [ffmpeg(), *_QUIET, *_raw_input("pipe:0", frame_rate), "-af", _METER, "-f", "null", "-"]
+        self.file = path.open("wb") if path else None
+        self.meter = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        ) if path else None
+
+    def write(self, data: bytes) -> None:
+        if self.file and self.meter and self.meter.stdin:
+            self.file.write(data)
+            try:
+                self.meter.stdin.write(data)
+            except BrokenPipeError:
+                pass  # ffmpeg stopped early: loudness() says why
+
+    def loudness(self) -> float:
+        """Integrated loudness in LUFS of everything written, once it is all written."""
+        assert self.file and self.meter, "nothing was written to measure"
+        self.file.close()
+        _output, report = self.meter.communicate()
+        return _integrated(report.decode(errors="replace"), self.meter.returncode, "measure the loudness of the episode")
+
+    def __enter__(self) -> _Sink:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self.meter and self.meter.poll() is None:
+            self.meter.kill()
+            self.meter.communicate()
+        if self.file and self.path:
+            self.file.close()
+            self.path.unlink(missing_ok=True)
 
 
 def _frame_rate(spoken: list[SpokenSegment]) -> int:
@@ -154,13 +247,17 @@ def _trimmed(wav: Path, frame_rate: int) -> bytes:
     return sound.fade_in(FADE_MS).fade_out(FADE_MS).raw_data
 
 
-def _fingerprint(pcm: bytes, frame_rate: int, title: str, tags: Tags, chapters: tuple[Chapter, ...]) -> str:
-    """Everything the MP3 file is made from: same fingerprint, same file, so no need to encode again."""
-    digest = hashlib.sha256(pcm)
-    cover = tags.cover.read_bytes() if tags.cover else b""
-    settings = [frame_rate, BITRATE, SAMPLE_RATE, title, tags.show, tags.author, tags.year, tags.cover and tags.cover.suffix]
-    digest.update(json.dumps([settings, [dataclasses.astuple(c) for c in chapters]]).encode("utf-8"))
-    digest.update(hashlib.sha256(cover).digest())
+def _fingerprint(spoken: list[SpokenSegment], frame_rate: int, title: str, tags: Tags, sound: Sound) -> str:
+    """Everything the MP3 file is made from: each piece's audio and where it goes, the settings,
+    tags, cover and music. Same fingerprint, same file, so no need to join or encode again."""
+    digest = hashlib.sha256()
+    layout = [[segment.title, [len(paragraph) for paragraph in segment.paragraphs]] for segment in spoken]
+    settings = [frame_rate, dataclasses.astuple(sound), _RECIPE, title, tags.show, tags.author, tags.year,
+                tags.cover and tags.cover.suffix]
+    digest.update(json.dumps([settings, layout], default=str).encode("utf-8"))
+    pieces = [piece.wav for segment in spoken for paragraph in segment.paragraphs for piece in paragraph]
+    for made_from in (*pieces, tags.cover, sound.intro, sound.outro):
+        digest.update(hashlib.sha256(made_from.read_bytes() if made_from else b"").digest())
     return digest.hexdigest()
 
 
@@ -188,28 +285,145 @@ def ffmpeg() -> str:
         raise AudioError("ffmpeg not found: install ffmpeg or `pip install imageio-ffmpeg`") from None
 
 
+def _raw_input(pcm: str, frame_rate: int) -> list[str]:
+    """ffmpeg's input options for the joined speech: raw 16-bit mono at the engine's rate."""
+    return ["-f", "s16le", "-ar", str(frame_rate), "-ac", "1", "-i", pcm]
+
+
 def _encode(
-    audio: AudioSegment, title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str, path: Path
+    loudness: float,
+    voice: list[str],
+    music: list[tuple[_Jingle, float]],
+    sound: Sound,
+    title: str,
+    tags: Tags,
+    chapters: tuple[Chapter, ...],
+    fingerprint: str,
+    path: Path,
 ) -> None:
-    """Encode and tag into a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Mix the music into the speech (each at its start in seconds), encode with the gain that
+    brings the speech's `loudness` to TARGET_LUFS and tag, into a temporary file beside `path`;
+    then rename it into place.
+
+    The gain is one number for the whole episode (measured as ebur128 measures the finished
+    file), so quiet and loud sentences keep their balance; the limiter only touches the rare
+    peaks that the gain would push too high.
+    """
+    speech = [f"volume={_gain(TARGET_LUFS, loudness):.2f}dB", f"aresample={sound.sample_rate}"]
+    if sound.channels == 2:
+        speech.append("pan=stereo|c0=c0|c1=c0")  # both sides at full level, as dual-mono was measured
+    inputs, branches = [*voice], [f"[0:a]{','.join(speech)}[a0]"]
+    files = 0
+    for index, (jingle, start) in enumerate(music, 1):
+        if jingle.source:  # a file: the next input; else the chime, made inside the graph
+            files += 1
+            inputs += jingle.source
+        origin = f"[{files}:a]" if jingle.source else jingle.made + ","
+        shaped = [_fit(sound), f"volume={jingle.gain:.2f}dB", *jingle.shape, f"adelay={round(start * sound.sample_rate)}S:all=1"]
+        branches.append(f"{origin}{','.join(shaped)}[a{index}]")
+    mixed = "".join(f"[a{index}]" for index in range(len(branches)))
+    if music:
+        mixed += f"amix=inputs={len(branches)}:duration=first:normalize=0,"
+    limiter = f"volume={MP3_LEVEL_LOSS_DB}dB,alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true"
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    AudioSegment.converter = ffmpeg()
     try:
-        try:
-            audio.export(
-                str(temporary),
-                format="mp3",
-                bitrate=BITRATE,
-                parameters=["-ar", str(SAMPLE_RATE), "-ac", "1"],
-            ).close()
-        except CouldntEncodeError as error:
-            last_line = str(error).strip().splitlines()[-1] if str(error).strip() else "unknown error"
-            raise AudioError(f"ffmpeg could not encode the episode: {last_line}") from None
+        _run_ffmpeg(
+            [*inputs, "-filter_complex", ";".join([*branches, f"{mixed}{limiter}[out]"]), "-map", "[out]",
+             "-c:a", "libmp3lame", "-b:a", f"{sound.bitrate}k", "-ar", str(sound.sample_rate),
+             "-ac", str(sound.channels), "-joint_stereo", "1", "-f", "mp3", "-y", str(temporary)],
+            "encode the episode",
+        )
         _tag(temporary, title, tags, chapters, fingerprint)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class _Jingle:
+    """An intro or an outro: where ffmpeg reads it, how it is shaped and how long it plays alone."""
+
+    source: tuple[str, ...]  # ffmpeg input options of a music file
+    seconds: float  # intro: before the first word; outro: after the last
+    shape: tuple[str, ...]  # ffmpeg filters that trim and fade it
+    gain: float  # dB that bring it to MUSIC_LUFS
+    # Else the ffmpeg source filter that makes it: inside the filter graph, a generated sound
+    # costs no input of its own (separate inputs stalled the encode by about 0.3 s here).
+    made: str = ""
+
+
+def _jingle(path: Path | None, sound: Sound, intro: bool) -> _Jingle:
+    """The show's intro or outro music from `path` (measured, to play at MUSIC_LUFS), else a chime."""
+    if path is None:
+        partials = "+".join(f"{level}*exp(-{decay}*t)*sin(2*PI*{CHIME_HZ[not intro] * ratio}*t)"
+                            for ratio, level, decay in CHIME_PARTIALS)
+        channels = "|".join([f"(1-exp(-1000*t))*({partials})"] * sound.channels)  # a 1 ms rise: no click
+        made = f"aevalsrc=exprs={channels}:s={sound.sample_rate}:d={CHIME_SECONDS}"
+        return _Jingle((), CHIME_LEAD if intro else CHIME_SECONDS, (), 0.0, made)
+    role = "intro" if intro else "outro"
+    source = ("-t", str(MUSIC_SOLO + MUSIC_FADE if intro else OUTRO_SECONDS), "-i", str(path))
+    loudness, length = _measure(source, _fit(sound), f"read the {role} music {path}")
+    if length is None:
+        raise AudioError(f"ffmpeg cannot tell how long the {role} music {path} is")
+    if intro:
+        seconds = min(length, MUSIC_SOLO)
+        fade = max(seconds - 1, 0.0)  # from a second before the first word
+        shape = (f"atrim=end={fade + MUSIC_FADE}", f"afade=t=out:st={fade}:d={MUSIC_FADE}")
+    else:
+        seconds = min(length, OUTRO_SECONDS)
+        fade = max(seconds - MUSIC_FADE, 0.0)
+        shape = (f"atrim=end={seconds}", f"afade=t=out:st={fade}:d={seconds - fade}")
+    return _Jingle(source, seconds, shape, _gain(MUSIC_LUFS, loudness))
+
+
+def _fit(sound: Sound) -> str:
+    """ffmpeg filters that bring any audio to the MP3's sample rate and channels."""
+    return f"aresample={sound.sample_rate},aformat=channel_layouts={'stereo' if sound.channels == 2 else 'mono'}"
+
+
+def _gain(target: float, loudness: float) -> float:
+    """dB from `loudness` to `target`; none for audio with nothing above ebur128's gate.
+
+    >>> _gain(-16.0, -19.5), _gain(-16.0, -70.0)
+    (3.5, 0.0)
+    """
+    return target - loudness if loudness > _SILENT_LUFS else 0.0
+
+
+_SILENT_LUFS = -70.0  # what ebur128 reports when nothing is above its absolute gate
+
+
+def _measure(source: list[str] | tuple[str, ...], chain: str, doing: str) -> tuple[float, float | None]:
+    """Integrated loudness in LUFS of ffmpeg's input `source` after the filters `chain`, and the
+    input's duration in seconds, when ffmpeg can tell it."""
+    command = [ffmpeg(), *_QUIET, *source, "-af", f"{chain},{_METER}", "-f", "null", "-"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", result.stderr)
+    seconds = int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3]) if duration else None
+    return _integrated(result.stderr, result.returncode, doing), seconds
+
+
+def _integrated(report: str, returncode: int | None, doing: str) -> float:
+    """The integrated loudness in ffmpeg's ebur128 summary `report`, or why there is none."""
+    found = re.findall(r"^\s+I:\s+(-?[\d.]+) LUFS", report, re.MULTILINE)
+    if returncode or not found:
+        lines = report.strip().splitlines()
+        raise AudioError(f"ffmpeg could not {doing}: {lines[-1] if lines else 'no loudness reported'}")
+    return float(found[-1])
+
+
+_QUIET = ["-nostdin", "-hide_banner", "-nostats"]
+_METER = "ebur128=dualmono=true:framelog=quiet"  # mono measured as dual-mono, as for podcasts
+
+
+def _run_ffmpeg(arguments: list[str], doing: str) -> str:
+    """Run ffmpeg; return what it reported on stderr, or raise AudioError with its last line."""
+    result = subprocess.run([ffmpeg(), *_QUIET, *arguments],
+                            capture_output=True, text=True)
+    if result.returncode:
+        lines = result.stderr.strip().splitlines()
+        raise AudioError(f"ffmpeg could not {doing}: {lines[-1] if lines else 'unknown error'}")
+    return result.stderr
 
 
 def _tag(path: Path, title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str) -> None:

@@ -62,12 +62,19 @@ def slugify(text: str, limit: int = 60) -> str:
     'the-evolving-role-of-social-media-in'
     >>> slugify("东京") == slugify("东京") != slugify("大阪")
     True
+    >>> slugify("CON"), slugify("Lpt1")
+    ('con-episode', 'lpt1-episode')
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", "")).strip("-")
     if len(slug) > limit:  # cut at a word boundary where there is one
         slug = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
+    if slug in _RESERVED_NAMES:  # Windows refuses these as file names, whatever the extension
+        return f"{slug}-episode"
     return slug or "episode-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+_RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))])
 
 
 def narrate(article: Article, show_title: str, title: str, lexicon: dict[str, str] | None = None) -> Script:

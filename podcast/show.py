@@ -57,6 +57,10 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 # Apple accepts JPEG and PNG artwork only.
 COVER_SUFFIXES = (".jpg", ".jpeg", ".png")
+# The MP3 settings a podcast may use: LAME's constant bitrates from 64 to 128 kb/s, and the
+# sample rates podcast apps play everywhere.
+BITRATES = (64, 80, 96, 112, 128)
+SAMPLE_RATES = (22050, 32000, 44100, 48000)
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,15 @@ class Show:
     voice: str = ""  # empty: the engine's default voice for `language`
     rate: int = 165  # words a minute: a podcast pace
     cover: str = ""  # path of a square JPEG/PNG, relative to the show folder
+    bitrate: int = 64  # kb/s of the MP3: plenty for speech
+    channels: int = 1  # 1: mono; 2: joint stereo
+    sample_rate: int = 44100  # Hz of the MP3
+    music: bool = True  # an intro and an outro: the files below, else a short chime
+    intro_music: str = ""  # any audio file ffmpeg reads, relative to the show folder
+    outro_music: str = ""
+    lock_timeout: int = 600  # seconds a build waits for another build of this show to end
+    # Not a setting: the folder a build writes episodes/ into (a staging copy, see files.staged).
+    output: Path | None = None
 
     @property
     def scripts_dir(self) -> Path:
@@ -85,18 +98,26 @@ class Show:
 
     @property
     def episodes_dir(self) -> Path:
-        return self.root / "episodes"
+        return self.output or self.root / "episodes"
 
     @property
     def cover_path(self) -> Path | None:
         return self.root / self.cover if self.cover else None
 
     @property
+    def intro_music_path(self) -> Path | None:
+        return self.root / self.intro_music if self.intro_music else None
+
+    @property
+    def outro_music_path(self) -> Path | None:
+        return self.root / self.outro_music if self.outro_music else None
+
+    @property
     def feed_url(self) -> str:
         return self.base_url.rstrip("/") + "/feed.xml"
 
 
-_SETTINGS = {f.name: f for f in dataclasses.fields(Show) if f.name != "root"}
+_SETTINGS = {f.name: f for f in dataclasses.fields(Show) if f.name not in ("root", "output")}
 
 
 def load_show(root: Path, **overrides: object) -> Show:
@@ -115,6 +136,8 @@ def load_show(root: Path, **overrides: object) -> Show:
     show = Show(root=root, **values)  # type: ignore[arg-type]
     if not 80 <= show.rate <= 450:
         raise SettingsError(f"{path}: rate must be between 80 and 450 words a minute, not {show.rate}")
+    if show.lock_timeout < 0:
+        raise SettingsError(f"{path}: lock_timeout must be 0 or more seconds, not {show.lock_timeout}")
     if not show.base_url.startswith(("http://", "https://")):
         raise SettingsError(f"{path}: base_url must start with http:// or https://, not {show.base_url!r}")
     if show.category not in APPLE_CATEGORIES:
@@ -126,7 +149,24 @@ def load_show(root: Path, **overrides: object) -> Show:
         raise SettingsError(f"{path}: cover {show.cover!r} must be a JPEG or PNG image (.jpg, .jpeg or .png)")
     if show.cover_path and not show.cover_path.is_file():
         raise SettingsError(f"{path}: cover {show.cover!r} not found in {root}")
+    for key, music in (("intro_music", show.intro_music_path), ("outro_music", show.outro_music_path)):
+        if music and not music.is_file():
+            raise SettingsError(f"{path}: {key} {str(music.relative_to(root))!r} not found in {root}")
+    if show.bitrate not in BITRATES:
+        raise SettingsError(f"{path}: bitrate must be one of {_listed(BITRATES)} kb/s, not {show.bitrate}")
+    if show.channels not in (1, 2):
+        raise SettingsError(f"{path}: channels must be 1 (mono) or 2 (joint stereo), not {show.channels}")
+    if show.sample_rate not in SAMPLE_RATES:
+        raise SettingsError(f"{path}: sample_rate must be one of {_listed(SAMPLE_RATES)} Hz, not {show.sample_rate}")
     return show
+
+
+def _listed(values: tuple[int, ...]) -> str:
+    """
+    >>> _listed((1, 2, 3))
+    '1, 2 or 3'
+    """
+    return ", ".join(map(str, values[:-1])) + f" or {values[-1]}"
 
 
 def _check(path: Path, key: str, value: object) -> None:

@@ -183,6 +183,16 @@ def plausible(text: str, seconds: float, rate: int) -> bool:
     return expected * 0.25 <= seconds <= expected * 4 + 2
 
 
+def _usable(wav: Path, text: str, rate: int) -> bool:
+    """Whether a cache entry is whole and of the right length: a damaged one is made again, never used.
+
+    The same checks as a fresh synthesis passes, so an entry cut short, zeroed, overwritten or
+    with a header of another format is caught whether its header still adds up or not.
+    """
+    seconds = wav_seconds(wav)
+    return seconds is not None and plausible(text, seconds, rate)
+
+
 # --- inside a worker process -------------------------------------------------------------
 
 _worker_engine: Engine | None = None
@@ -287,7 +297,7 @@ def speak(
     pieces = [Piece(r.text, cache_path(r.text, voice, version)) for r in requests]
     missing: dict[Path, Request] = {}
     for request, piece in zip(requests, pieces):
-        if piece.wav not in missing and wav_seconds(piece.wav) is None:
+        if piece.wav not in missing and not _usable(piece.wav, request.text, voice.rate):
             missing[piece.wav] = request
     progress(len(pieces) - len(missing))
     if not missing:

@@ -86,35 +86,6 @@ def test_a_second_article_adds_a_second_episode_newest_first(tmp_path: Path) -> 
     assert len(feedparser.parse(tmp_path / "episodes" / "feed.xml").entries) == 1
 
 
-BAD_INPUTS = {
-    "missing": None,
-    "empty": b"",
-    "whitespace only": b"  \n\n\t\n",
-    "binary": bytes(range(256)) * 8,
-    "no text, only headings": b"# Title\n\n## Heading\n\n## Another\n",
-}
-
-
-@pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_is_one_line_and_leaves_the_published_show_alone(case: str, tmp_path: Path) -> None:
-    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
-    published = {p.name: p.read_bytes() for p in (tmp_path / "episodes").iterdir()}
-    source = tmp_path / "bad.txt"
-    if BAD_INPUTS[case] is not None:
-        source.write_bytes(BAD_INPUTS[case])
-    result = CliRunner().invoke(cli, ["build", str(source), "--show", str(tmp_path)])
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
-    assert {p.name: p.read_bytes() for p in (tmp_path / "episodes").iterdir()} == published
-
-
-def test_bad_settings_are_one_line(tmp_path: Path) -> None:
-    (tmp_path / "podcast.toml").write_text("[show]\nrate = 'fast'\n")
-    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--show", str(tmp_path)])
-    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "rate" in result.stderr
-
-
 def test_a_show_cover_goes_into_the_mp3_and_beside_the_feed(tmp_path: Path, image) -> None:
     art = image(tmp_path / "art.png", 1400).read_bytes()
     (tmp_path / "podcast.toml").write_text(
@@ -164,6 +135,22 @@ def test_the_show_lexicon_changes_only_the_segments_with_the_word(tmp_path: Path
     changed = [name for name in before if before[name] != after[name]]
     assert changed == ["01-short-sections-survive-the-ear.txt"]
     assert "like a sign post:" in after[changed[0]]
+
+
+def test_no_music_leaves_out_the_chimes_as_the_setting_does(tmp_path: Path) -> None:
+    from mutagen.mp3 import MP3
+
+    from podcast.mix import CHIME_LEAD, CHIME_SECONDS, EDGE_PAUSE, SEGMENT_PAUSE
+
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    (mp3,) = (tmp_path / "episodes").glob("*.mp3")
+    with_chimes = MP3(mp3).info.length
+    assert run("build", str(SAMPLE), "--no-music", show=tmp_path).exit_code == 0
+    without = MP3(mp3).info.length
+    assert with_chimes - without == pytest.approx(CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS - 2 * EDGE_PAUSE, abs=0.05)
+    (tmp_path / "podcast.toml").write_text("[show]\nmusic = false\n")
+    assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
+    assert MP3(mp3).info.length == without
 
 
 def test_podcast_feed_applies_new_settings_without_speaking_or_touching_the_episode(tmp_path: Path, speech_cache: Path) -> None:

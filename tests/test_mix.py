@@ -1,10 +1,27 @@
+import array
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from mutagen.id3 import ID3
-from mutagen.mp3 import MP3
+from mutagen.mp3 import JOINTSTEREO, MONO, MP3, MPEGFrame
 
-from podcast.mix import PARAGRAPH_PAUSE, SEGMENT_PAUSE, SpokenSegment, Tags, mix
+from podcast.errors import AudioError
+from podcast.mix import (
+    CHIME_LEAD,
+    CHIME_LUFS,
+    CHIME_SECONDS,
+    EDGE_PAUSE,
+    MUSIC_SOLO,
+    PARAGRAPH_PAUSE,
+    SEGMENT_PAUSE,
+    Sound,
+    SpokenSegment,
+    Tags,
+    ffmpeg,
+    mix,
+)
 from podcast.narration import Script
 from podcast.speech import Request, Voice, speak, wav_seconds
 
@@ -15,14 +32,31 @@ SEGMENTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def spoken() -> list[SpokenSegment]:
+def say(voice: Voice) -> list[SpokenSegment]:
     texts = [(title, sentence) for title, paras in SEGMENTS.items() for para in paras for sentence in para]
-    pieces = iter(speak([Request(text, title) for title, text in texts], Voice()))
+    pieces = iter(speak([Request(text, title) for title, text in texts], voice))
     return [
         SpokenSegment(title, tuple(tuple(next(pieces) for _ in para) for para in paras))
         for title, paras in SEGMENTS.items()
     ]
+
+
+@pytest.fixture(scope="module")
+def spoken() -> list[SpokenSegment]:
+    return say(Voice())
+
+
+def loudness(path: Path, *reading: str) -> tuple[float, float]:
+    """Integrated loudness (LUFS, mono as dual-mono) and true peak (dBTP), as ffmpeg's ebur128
+    reports them; `reading`: ffmpeg's options for which part of the file."""
+    command = [ffmpeg(), "-nostdin", "-hide_banner", "-nostats", *reading, "-i", str(path),
+               "-af", "ebur128=peak=true:dualmono=true:framelog=quiet", "-f", "null", "-"]
+    report = subprocess.run(command, check=True, capture_output=True, text=True).stderr
+    summary = report[report.rindex("Summary:"):]
+    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    assert integrated and peak, report[-500:]
+    return float(integrated[1]), float(peak[1])
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +69,10 @@ def episode(spoken: list[SpokenSegment], tmp_path_factory: pytest.TempPathFactor
 def test_the_episode_is_an_mp3_of_the_computed_duration(episode, spoken: list[SpokenSegment]) -> None:
     audio = MP3(episode.path)
     assert audio.info.channels == 1 and audio.info.sample_rate == 44100
+    assert [p.name for p in episode.path.parent.iterdir()] == [episode.path.name]  # no temporary files left
     assert abs(audio.info.length - episode.duration) < 0.1
     speech = sum(wav_seconds(p.wav) for s in spoken for para in s.paragraphs for p in para)
-    pauses = 2 * SEGMENT_PAUSE + PARAGRAPH_PAUSE
+    pauses = 2 * SEGMENT_PAUSE + PARAGRAPH_PAUSE + CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS  # the chimes too
     # Padding trimmed from each piece, pauses of our own added: shorter than the raw pieces plus pauses.
     assert pauses < episode.duration < speech + pauses + 1
 
@@ -96,3 +131,128 @@ def test_unchanged_inputs_are_not_encoded_again(spoken: list[SpokenSegment], tmp
     stamp = path.stat().st_mtime_ns, path.stat().st_ino
     mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path)
     assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp  # different audio: a new file
+    stamp = path.stat().st_mtime_ns, path.stat().st_ino
+    mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path, Sound(bitrate=96))
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp  # other MP3 settings: a new file
+
+    music = Sound(bitrate=96, intro=make_music(tmp_path / "intro.wav", 3))
+    mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path, music)
+    stamp = path.stat().st_mtime_ns, path.stat().st_ino
+    make_music(tmp_path / "intro.wav", 4)  # the same file name, other music
+    mix(Script("Encoded twice", "encoded-once", "", ()), spoken[:2], Tags("Show", "Me", "2026"), path, music)
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) != stamp
+
+
+def audio_frame_modes(path: Path, count: int = 20) -> set[int]:
+    """The channel modes of the first audio frames (the first frame is the Xing header, which
+    ffmpeg marks plain stereo whatever the encoder then chose)."""
+    with path.open("rb") as file:
+        file.seek(ID3(path).size)
+        MPEGFrame(file)
+        return {MPEGFrame(file).mode for _ in range(count)}
+
+
+def test_the_episode_meets_the_podcast_loudness(episode) -> None:
+    integrated, peak = loudness(episode.path)
+    assert -17 <= integrated <= -15 and peak <= -1
+
+
+def test_another_voice_at_a_slow_rate_meets_it_too(tmp_path: Path) -> None:
+    """A slower, different voice has another level of its own: one gain per episode evens it out."""
+    spoken = say(Voice(name="gmw/en-gb-scotland", rate=100))
+    script = Script("Slow", "slow", "", ())
+    result = mix(script, spoken, Tags("Show", "Me", "2026"), tmp_path / "slow.mp3")
+    integrated, peak = loudness(result.path)
+    assert -17 <= integrated <= -15 and peak <= -1
+
+
+@pytest.mark.parametrize("sound, mode", [(Sound(96, 2, 48000), JOINTSTEREO), (Sound(128, 1, 22050), MONO)])
+def test_the_mp3_has_the_shows_output_settings(spoken: list[SpokenSegment], tmp_path: Path, sound: Sound, mode: int) -> None:
+    result = mix(Script("Settings", "settings", "", ()), spoken[:2], Tags("Show", "Me", "2026"), tmp_path / "s.mp3", sound)
+    info = MP3(result.path).info
+    assert (info.bitrate, info.channels, info.sample_rate) == (sound.bitrate * 1000, sound.channels, sound.sample_rate)
+    assert mode in audio_frame_modes(result.path)
+    integrated, peak = loudness(result.path)  # stereo carries the voice on both sides at the same loudness
+    assert -17 <= integrated <= -15 and peak <= -1
+
+
+def make_music(path: Path, seconds: float) -> Path:
+    """A stand-in for a show's music, made by ffmpeg: two tones in stereo over soft pink noise."""
+    tones = f"aevalsrc=0.3*sin(2*PI*330*t)|0.3*sin(2*PI*495*t):d={seconds}"
+    noise = f"anoisesrc=d={seconds}:c=pink:a=0.05"
+    command = [ffmpeg(), "-v", "error", "-nostdin", "-f", "lavfi", "-i", tones, "-f", "lavfi", "-i", noise,
+               "-filter_complex", "amix=inputs=2", "-y", str(path)]
+    subprocess.run(command, check=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def plain(spoken: list[SpokenSegment], tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("plain") / "plain.mp3"
+    return mix(Script("Plain", "plain", "", ()), spoken, Tags("Show", "Me", "2026"), path, Sound(music=False))
+
+
+def test_music_files_open_and_close_the_episode(spoken: list[SpokenSegment], plain, tmp_path: Path, decode) -> None:
+    sound = Sound(intro=make_music(tmp_path / "intro.mp3", 10), outro=make_music(tmp_path / "outro.wav", 8))
+    result = mix(Script("Music", "music", "", ()), spoken, Tags("Show", "Me", "2026"), tmp_path / "m.mp3", sound)
+    integrated, peak = loudness(result.path)
+    assert -17 <= integrated <= -15 and peak <= -1
+
+    # The speech starts after MUSIC_SOLO seconds of intro instead of EDGE_PAUSE of silence: every
+    # chapter but the first (which covers the intro) moves by exactly that, to the sample.
+    shift = round(MUSIC_SOLO * 22050) / 22050 - round(EDGE_PAUSE * 22050) / 22050
+    assert result.chapters[0].start == 0
+    assert [c.start - shift for c in result.chapters[1:]] == pytest.approx([c.start for c in plain.chapters[1:]], abs=1e-9)
+    moved = [time - shift for cue in result.cues for time in (cue.start, cue.end)]
+    assert moved == pytest.approx([time for cue in plain.cues for time in (cue.start, cue.end)], abs=1e-9)  # every cue too
+    # The outro (8 s, shorter than the cap) follows the last word after a segment pause.
+    assert result.duration == pytest.approx(plain.duration + shift + SEGMENT_PAUSE + 8 - EDGE_PAUSE, abs=1e-4)
+
+    decoded, speechless = decode(result.path), decode(plain.path)
+    assert decoded[:3000].dBFS > -30 and speechless[:300].dBFS < -60  # music alone, where plain is silent
+    assert decoded[-4500:-3500].dBFS > decoded[-400:].dBFS + 10  # the outro fades out
+
+
+def test_without_files_a_chime_marks_start_and_end(episode, plain, decode) -> None:
+    decoded = decode(episode.path)
+    assert decoded[:300].dBFS > -40 and decode(plain.path)[:300].dBFS < -60
+    assert decoded[-round(CHIME_SECONDS * 1000):].dBFS > -45
+    # From within the pause before the outro chime: ebur128 weighs a sound that starts the file less.
+    assert loudness(episode.path, "-sseof", str(-CHIME_SECONDS - 0.5))[0] == pytest.approx(CHIME_LUFS, abs=0.5)
+    assert episode.duration == pytest.approx(plain.duration + CHIME_LEAD + SEGMENT_PAUSE + CHIME_SECONDS - 2 * EDGE_PAUSE, abs=1e-4)
+
+
+def test_unreadable_music_is_an_audio_error(spoken: list[SpokenSegment], tmp_path: Path) -> None:
+    (tmp_path / "intro.ogg").write_bytes(b"not audio at all")
+    with pytest.raises(AudioError, match="intro music"):
+        mix(Script("Bad", "bad", "", ()), spoken[:1], Tags("Show", "Me", "2026"), tmp_path / "bad.mp3",
+            Sound(intro=tmp_path / "intro.ogg"))
+    assert [p.name for p in tmp_path.iterdir()] == ["intro.ogg"]  # nothing made, nothing left behind
+
+
+def test_no_join_jumps_more_than_the_speech_itself(plain, spoken: list[SpokenSegment], decode) -> None:
+    """Measured on the decoded MP3: every piece starts and ends at a pause, so the joins are the
+    edges of the quiet stretches; the largest sample-to-sample step within 3 ms of any of them is
+    no larger than the largest anywhere else, in the speech itself."""
+    samples = array.array("h", decode(plain.path).raw_data)
+    quiet = [abs(sample) < 30 for sample in samples]  # below -60 dBFS
+    edges, start = [], None
+    for index, is_quiet in enumerate([*quiet, False]):
+        if is_quiet and start is None:
+            start = index
+        elif not is_quiet and start is not None:
+            if index - start >= 13230:  # 0.3 s: a pause of ours (>= 0.35 s), not one within a sentence
+                edges += [edge for edge in (start, index) if 0 < edge < len(samples)]
+            start = None
+    pieces = sum(len(paragraph) for segment in spoken for paragraph in segment.paragraphs)
+    # Each piece comes out of a pause and goes into one; a long breath inside a sentence may add more.
+    assert len(edges) >= 2 * pieces
+
+    steps = [abs(after - before) for before, after in zip(samples, samples[1:])]
+    near = {index for edge in edges for index in range(max(edge - 132, 0), min(edge + 132, len(steps)))}
+    at_joins = max(steps[index] for index in near)
+    in_speech = max(step for index, step in enumerate(steps) if index not in near)
+    # The issue asks for no more than the speech's own largest step. A click of a few full-scale
+    # samples, once resampled and MP3-coded, comes out about that large, so hold the joins to
+    # half of it: they measure about a sixth.
+    assert at_joins <= in_speech / 2, (at_joins, in_speech)

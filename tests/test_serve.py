@@ -42,6 +42,15 @@ HOSTILE_PATHS = [
     "/.hidden/ep.mp3",
     "/sub/",  # a folder: no listings
     "http://127.0.0.1/../pyproject.toml",
+    "/%2e%2e%2fpyproject.toml",
+    "/%252e%252e%252fpyproject.toml",
+    "/%2fetc%2fpasswd",
+    "/%5c..%5cpyproject.toml",
+    "/C:%5cWindows%5cwin.ini",
+    "/..%00/pyproject.toml",
+    "/%c0%ae%c0%ae/pyproject.toml",  # an overlong UTF-8 dot
+    "/%ff%fe",
+    "/escape/outside.txt",  # a symlinked folder inside episodes/ that leads out of it
 ]
 
 
@@ -66,6 +75,7 @@ def make_show(root: Path) -> Show:
     (root / "pyproject.toml").write_bytes(SECRET)
     (root / "outside.txt").write_bytes(SECRET)
     (episodes / "leak.txt").symlink_to(root / "outside.txt")
+    (episodes / "escape").symlink_to(root)
     return show
 
 
@@ -305,3 +315,145 @@ def test_the_command_reports_a_taken_port_in_one_line(show: Show) -> None:
         _out, err = process.communicate(timeout=30)
     assert process.returncode == 1
     assert err.startswith("Error: cannot serve on 127.0.0.1:") and err.count("\n") == 1
+
+
+def raw(port: int, request: bytes) -> bytes:
+    """Send bytes as they are (http.client would refuse or fix most of these) and read the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(request)
+        client.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    "target",
+    [b"pyproject.toml", b"../pyproject.toml", b"/ep.mp3\x00.png", b"\\..\\pyproject.toml", b"*",
+     b"//../pyproject.toml", b"/./../pyproject.toml", b"/escape/../../pyproject.toml", b"/" + b"a" * 70000],
+)
+def test_raw_hostile_request_lines_get_an_error_status_and_nothing_else(port: int, target: bytes) -> None:
+    answer = raw(port, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert answer.split(b" ", 2)[1] in (b"400", b"403", b"404", b"414"), answer[:100]
+    assert SECRET not in answer
+    assert get(port, "/ep.mp3")[::2] == (200, AUDIO)  # and the server carries on
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["bytes=--5", "bytes=5-5-5", "bytes= 0-5", "bytes=0-5,", "bytes=0-99999999999999999999", "bytes=\u0661-\u0665",
+     "bytes=" + ",".join(["0-1"] * 2000), "bytes=-" + "9" * 30, "\t", "bytes=1-0x10"],
+)
+def test_any_malformed_range_gets_416_or_the_whole_file(port: int, header: str) -> None:
+    answer = raw(port, f"GET /ep.mp3 HTTP/1.1\r\nRange: {header}\r\nConnection: close\r\n\r\n".encode("utf-8"))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status = head.split(b" ", 2)[1]
+    assert status == b"416" and body == b"" or status == b"200" and body == AUDIO, head
+
+
+def test_a_stalled_client_blocks_no_one_and_is_dropped(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from podcast import serve
+
+    monkeypatch.setattr(serve._Handler, "timeout", 1)  # the real 30 s, shortened for the test
+    stalled = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(20)]
+    try:
+        for client in stalled:
+            client.sendall(b"GET /ep.mp3 HTTP/1.1\r\nHo")  # half a request, then nothing
+        assert get(port, "/ep.mp3")[::2] == (200, AUDIO)  # others are served meanwhile
+        for client in stalled:
+            assert client.recv(1024) == b""  # and the server hangs up on the staller
+    finally:
+        for client in stalled:
+            client.close()
+
+
+def test_serving_goes_on_while_builds_swap_episodes(show: Show) -> None:
+    """Requests during repeated publications: never a 404 or a broken feed, only whole versions of the MP3."""
+    from podcast.build import publishing
+    from podcast.files import atomic_write
+
+    versions = [AUDIO[: SIZE - 1000 * n] for n in range(40)]
+    server = make_server(show, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    seen: list[tuple[str, int, bytes]] = []
+    stop = threading.Event()
+
+    def fetch() -> None:
+        while not stop.is_set():
+            for path in ("/feed.xml", "/ep.mp3"):
+                status, _headers, body = get(port, path)
+                seen.append((path, status, body))
+
+    readers = [threading.Thread(target=fetch) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+        for audio in versions[1:]:
+            with publishing(show) as stage:
+                atomic_write(stage.episodes_dir / "ep.mp3", audio)
+                publish(stage, Episode("ep", "An episode", stage.episodes_dir / "ep.mp3", 12.5, (Chapter("All", 0.0, 12.5),), "Notes."))
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert {status for _path, status, _body in seen} == {200}
+    assert all(body in versions for path, _status, body in seen if path == "/ep.mp3")
+    assert all(not feedparser.parse(body).bozo for path, _status, body in seen if path == "/feed.xml")
+    assert len(seen) > 40
+
+
+def random_range_reads(port: int, seconds: float, seed: int) -> tuple[int, list[str]]:
+    """One client: keep-alive range reads of the episode until `seconds` have passed; requests made, errors."""
+    import random
+    import time
+
+    chooser = random.Random(seed)
+    deadline = time.monotonic() + seconds
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    count, errors = 0, []
+    try:
+        while time.monotonic() < deadline:
+            start = chooser.randrange(SIZE)
+            stop = min(SIZE, start + chooser.randrange(1, 100_000))
+            try:
+                connection.request("GET", "/ep.mp3", headers={"Range": f"bytes={start}-{stop - 1}"})
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as error:
+                errors.append(f"{type(error).__name__}: {error}")
+                connection.close()
+                continue
+            count += 1
+            if response.status != 206 or body != AUDIO[start:stop]:
+                errors.append(f"bytes {start}-{stop - 1}: status {response.status}, {len(body)} bytes")
+    finally:
+        connection.close()
+    return count, errors
+
+
+@pytest.mark.slow
+def test_fifty_clients_reading_ranges_for_twenty_seconds_get_exact_bytes(show: Show) -> None:
+    """A bounded load test against `podcast serve` in its own process: every response byte-exact, no error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = free_port()
+    process = podcast_serve(show, port)
+    try:
+        assert process.stdout.readline().startswith("Feed: ")
+        with ThreadPoolExecutor(50) as clients:
+            results = list(clients.map(lambda seed: random_range_reads(port, 20, seed), range(50)))
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    requests = sum(count for count, _errors in results)
+    errors = [error for _count, errors in results for error in errors]
+    print(f"{requests} range requests from 50 clients in 20 s, {len(errors)} errors")
+    assert errors == [] and err == ""
+    assert all(count > 0 for count, _errors in results)

@@ -38,6 +38,12 @@ def test_settings_come_from_podcast_toml_and_options_win(tmp_path: Path) -> None
         ("[show]\ncover = 'cover.gif'\n", "must be a JPEG or PNG"),
         ("[show]\ncover = 'missing.png'\n", "cover 'missing.png' not found"),
         ("[show\n", "not valid TOML"),
+        ("[show]\nbitrate = 192\n", "bitrate must be one of 64, 80, 96, 112 or 128 kb/s, not 192"),
+        ("[show]\nchannels = 6\n", "channels must be 1 .mono. or 2 .joint stereo., not 6"),
+        ("[show]\nintro_music = 'intro.ogg'\n", "intro_music 'intro.ogg' not found"),
+        ("[show]\nouttro_music = 'x.ogg'\n", "unknown setting 'outtro_music'"),
+        ("[show]\nmusic = 'off'\n", "music must be true or false"),
+        ("[show]\nsample_rate = 16000\n", "sample_rate must be one of 22050, 32000, 44100 or 48000 Hz"),
     ],
 )
 def test_bad_settings_say_which_key_and_what_was_expected(tmp_path: Path, toml: str, message: str) -> None:
