@@ -1,36 +1,44 @@
-"""Text / Markdown -> Article: the structure a careful reader sees in a takeaways digest.
+"""Text / Markdown (HTML through podcast.extract) -> Article: the structure a careful reader sees
+in a takeaways digest.
 
 A takeaways digest is an optional title, an intro, a run of headed sections (the takeaways) and an
 optional conclusion. It arrives as plain text (one paragraph per line, or paragraphs between blank
 lines, possibly hard-wrapped) or as Markdown, and is read by structure in two passes.
 
-Lines -> blocks. Each block is a paragraph, a marked heading (Markdown ``#``, setext underline, or
-a line that is entirely bold) or a *heading candidate*: a plain or numbered line that reads like a
-heading (a few words, no closing sentence punctuation). A candidate is a heading only when a
-paragraph follows it, so a short last line or a run of short lines stays text. Two or more numbered
-lines in a row are a list, not headings. Bullet items are paragraphs of their section.
+Lines -> blocks. Each block is a paragraph, a marked heading (Markdown ``#``, setext underline, a
+line that is entirely bold or entirely italic, or a paragraph's bold lead-in: ``**Heading.** Body``)
+or a *heading candidate*: a plain or numbered line that reads like a heading (a few words, no
+closing sentence punctuation; not a pull quote in quotation marks, nor its "— Name" attribution
+line). A candidate is a heading only when a paragraph follows it, so a short last line or a run of
+short lines stays text. Numbered lines in a row whose numbers count on ("1." "2." "3.") are a list,
+not headings, such as a preview of the takeaways in the intro. Numbering may read "1.", "2)",
+"3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣". Bullet items are paragraphs of
+their section. A heading repeated word for word ("What we did" in every section) is a label
+inside the sections, kept as text.
 
 Blocks -> Article:
 
 - Numbering decides when two or more headings are numbered ("1.", "2)", "## 3. ..."): the numbered
   headings are the takeaways, their numbers stripped.
 - Otherwise the takeaways are the headings at the shallowest level used at least twice (a ``#``
-  title over ``##`` takeaways; ``##`` groups over ``###`` takeaways; plain lines count as the
-  deepest level, so Markdown headings win over short lines). A marked heading with no paragraphs of
-  its own is a label, not a takeaway.
+  title over ``##`` takeaways; ``##`` groups over ``###`` takeaways). Markdown and bold headings
+  outrank plain lines, which outrank italic lines, which outrank lead-ins: so a subtitle or a
+  sub-heading in italics heads the sections only when nothing else does. A marked heading with
+  no paragraphs of its own is a label, not a takeaway.
 - Title: a heading standing before any paragraph, unless it is plainly the first takeaway (a
   numbered one, or a ``##``-or-deeper Markdown heading like the others). A plain first line or a
   ``#`` heading is the title: a digest opens with an introduction, so a short first line followed
   by prose and then by headings reads as title + intro. A short line directly above the first
   heading is the title too.
 - Intro: the paragraphs before the first takeaway.
-- Conclusion: after the last takeaway, a heading such as "Conclusion", "Final thoughts",
-  "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not kept; any other
-  heading at the takeaway level or above (e.g. an unnumbered "Bonus: ..." after numbered takeaways)
-  also starts it and is kept as its first paragraph. Without such a heading, the wrap-up paragraph
-  of a plain digest sits in the last section: it becomes the conclusion when that section has more
-  paragraphs than a takeaway usually has and the extra paragraph refers back to the whole piece
-  ("these takeaways ...", "In conclusion", "Overall", "Ultimately", ...).
+- Conclusion: after the last takeaway, a heading such as "Conclusion" (or "Conclusion:"), "Final
+  thoughts", "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not
+  kept (a lead-in's own paragraph is); any other heading at the takeaway level or above (e.g. an
+  unnumbered "Bonus: ..." after numbered takeaways) also starts it and is kept as its first
+  paragraph. Without such a heading, the wrap-up paragraph of a plain digest sits in the last
+  section: it becomes the conclusion when that section has more paragraphs than a takeaway usually
+  has and the extra paragraph refers back to the whole piece ("these takeaways ...", "In
+  conclusion", "Overall", "Ultimately", ...).
 - Any other heading keeps its text as a paragraph where it stands, so nothing written is lost.
 
 Text is kept as written (curly quotes and all); Markdown markers are removed and whitespace is
@@ -48,6 +56,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from podcast.errors import ArticleError
+from podcast.extract import fetch, html_to_markdown, is_url, looks_like_html
 
 MAX_ARTICLE_BYTES = 5_000_000
 """Far above any article; a bigger file is a mistake (a video, a database, a book)."""
@@ -75,9 +84,13 @@ class Article:
 _HARD_WRAP_WIDTH = 100
 _MAX_HEADING_WORDS = 15
 _MAX_HEADING_CHARS = 120
-# Heading levels: Markdown 1-6, then a whole-line bold heading, then a plain (or numbered) line.
+# Heading levels: Markdown 1-6, then a whole-line bold heading, then a plain (or numbered) line,
+# then a whole-line italic one (a subtitle or a sub-heading inside a section, unless nothing else
+# heads the sections), then a bold lead-in that starts a paragraph ("**Heading.** Body ...").
 _BOLD_LEVEL = 7
 _PLAIN_LEVEL = 8
+_ITALIC_LEVEL = 9
+_LEAD_IN_LEVEL = 10
 
 _NEWLINE = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
 # Control characters, the byte-order mark, and what XML cannot carry (surrogates, U+FFFE/U+FFFF).
@@ -90,8 +103,17 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+")
 _BULLET = re.compile(r"^[ \t]*[-*+•◦▪–][ \t]+(\S.*)$")
 _BOLD_LINE = re.compile(r"^[ \t]*(\*\*|__)((?:(?!\1).)+)\1[ \t]*$")
+_ITALIC_LINE = re.compile(r"^[ \t]*([*_])(?![*_\s])((?:(?!\1).)+)(?<!\s)\1[ \t]*$")
+# A bold run-in heading: "**Heading.** Body", "**Heading:** body", "**Heading** — body".
+_LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \t]*(?P<body>\S.*)$|"
+                      r"^[ \t]*(\*\*|__)(?P<lead2>(?:(?!\4).)+?)\4[ \t]*[:—–][ \t]*(?P<body2>\S.*)$", re.DOTALL)
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
-_NUMBER = re.compile(r"^#?([0-9]{1,3})(?:[.):]|[ \t]+[-–—])[ \t]+(?=\S)")
+# "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
+_NUMBER = re.compile(
+    r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|no\.?|number)[ \t]*)?"
+    r"#?([0-9]{1,3})(?:[.):]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣
+    re.IGNORECASE,
+)
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
@@ -102,13 +124,15 @@ _UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _SPACE = re.compile(r"\s+")
 
 _CLOSERS = "\"'”’»)]*_"
+_OPENERS = "\"'“‘«"
 _SENTENCE_END = ".!?:;…"
 # A heading never ends on one of these; a hard-wrapped line often does.
 _DANGLING = frozenset({"a", "an", "the", "and", "or", "but", "of"})
 
 _CONCLUSION_HEADING = re.compile(
     r"^(?:in\s+)?(?:conclusions?|summary|closing thoughts|final (?:thoughts|words?)|wrapping up"
-    r"|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|to sum (?:it )?up"
+    r"|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|to sum (?:it )?up|summing up|recap"
+    r"|looking ahead|parting thoughts|last words?"
     r"|(?:key |the |final )?takeaways?)(?:\s*[:.!—–-].*)?$",
     re.IGNORECASE,
 )
@@ -132,6 +156,7 @@ class _Block:
     heading: str | None = None  # as a heading: without markers and numbering
     number: int | None = None
     level: int | None = None
+    body: str | None = None  # a lead-in's paragraph without its heading
 
 
 def parse_article(text: str) -> Article:
@@ -170,10 +195,24 @@ def load_article(path: Path) -> Article:
     if not data:
         raise ArticleError(f"{path}: the file is empty")
     text = _decode(data, path)
+    if path.suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text):
+        text = html_to_markdown(text, str(path))
     try:
         return parse_article(text)
     except ArticleError as error:
         raise ArticleError(f"{path}: {error}") from None
+
+
+def load_source(source: str | Path) -> Article:
+    """Read an article from a file (text, Markdown, HTML) or from an http(s):// URL."""
+    if isinstance(source, Path) or not is_url(source):
+        return load_article(Path(source))
+    page = fetch(source)
+    text = html_to_markdown(page.text, source) if page.html else page.text
+    try:
+        return parse_article(text)
+    except ArticleError as error:
+        raise ArticleError(f"{source}: {error}") from None
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -299,6 +338,8 @@ def _is_headlike(text: str) -> bool:
         return False
     if not any(c.isalpha() for c in text) or text.rstrip(_CLOSERS)[-1:] in (",", "-", "–", "—"):
         return False
+    if text[0] in "-–—~" or (text[0] in _OPENERS and text[-1] in _CLOSERS):
+        return False  # a pull quote's attribution line ("— Ada, engineer"), or the quote itself
     if _ends_sentence(text) and not text.rstrip(_CLOSERS).endswith("?"):
         return False
     return words[-1].strip(_CLOSERS).lower() not in _DANGLING
@@ -317,7 +358,21 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     for chunk in chunks:
         blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
-    return _resolve([block for block in blocks if block.text])
+    return _resolve(_demote_labels([block for block in blocks if block.text]))
+
+
+def _demote_labels(blocks: list[_Block]) -> list[_Block]:
+    """A heading repeated word for word ("What we did", "Why it matters") labels a part of each
+    section: it is text of the section, not a heading of its own.
+
+    >>> [b.level for b in _demote_labels([_Block("A", "A", level=8), _Block("x", "x", level=7), _Block("x", "x", level=7)])]
+    [8, None, None]
+    """
+    texts = Counter(block.heading.casefold() for block in blocks if block.heading and block.number is None)
+    return [
+        _Block(block.text) if block.heading and block.number is None and texts[block.heading.casefold()] > 1 else block
+        for block in blocks
+    ]
 
 
 def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[_Block]:
@@ -332,7 +387,7 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[_Block]:
             blocks.append(_heading(heading, 1 if "=" in line else 2))
             run, in_bullet = [], False
             continue
-        if _RULE.match(line) or _REFERENCE.match(line) or not line.strip():
+        if _RULE.match(line) or _REFERENCE.match(line) or not _QUOTE.sub("", line).strip():  # ">" alone: a break
             blocks += _run_blocks(run, hard_wrap)
             run, in_bullet = [], False
             continue
@@ -368,9 +423,12 @@ def _marked_block(line: str) -> _Block | None:
         heading = _plain(bold.group(2)).rstrip(":")
         if _is_headlike(_split_number(heading)[1]):
             return _heading(heading, _BOLD_LEVEL)
+    italic = _ITALIC_LINE.match(line)
+    if italic and _is_headlike(_plain(italic.group(2))):
+        return _heading(_plain(italic.group(2)), _ITALIC_LEVEL)
     text = _plain(line)
     number, heading = _split_number(text)
-    if number is None:
+    if number is None or _LEAD_IN.match(line):  # a numbered lead-in is a paragraph's start
         return None
     return _Block(text, heading if _is_headlike(heading) else None, number)
 
@@ -386,27 +444,65 @@ def _run_blocks(lines: list[str], hard_wrap: bool) -> list[_Block]:
         return []
     if hard_wrap and len(lines) > 1 and all(len(line) <= _HARD_WRAP_WIDTH for line in lines):
         first = _plain(lines[0])
-        if _is_headlike(first) and not _starts_lower(lines[1]):
-            return [_Block(first, first), _Block(_plain(" ".join(lines[1:])))]
-        return [_Block(_plain(" ".join(lines)))]
+        heading = _candidate_heading(first)
+        if heading and not _starts_lower(lines[1]):
+            return [_Block(first, heading), _paragraph(" ".join(lines[1:]))]
+        return [_paragraph(" ".join(lines))]
     joined: list[str] = []
     for line in lines:
         if joined and _starts_lower(line) and not _ends_sentence(joined[-1]):
             joined[-1] += " " + line
         else:
             joined.append(line)
-    texts = [_plain(line) for line in joined]
-    return [_Block(text, text if _is_headlike(text) else None) for text in texts]
+    blocks = [_paragraph(line) for line in joined]
+    return [replace(b, heading=_candidate_heading(b.text)) if b.level is None else b for b in blocks]
+
+
+def _candidate_heading(text: str) -> str | None:
+    """The heading a plain line would be: itself when it reads like one; a wrap-up heading
+    written with a colon ("Conclusion:") without the colon; else none.
+
+    >>> _candidate_heading("Conclusion:"), _candidate_heading("Here is what stuck:")
+    ('Conclusion', None)
+    """
+    if _is_headlike(text):
+        return text
+    bare = text.rstrip(":").rstrip()
+    return bare if text.endswith(":") and _is_headlike(bare) and _CONCLUSION_HEADING.match(bare) else None
+
+
+def _paragraph(raw: str) -> _Block:
+    """A paragraph, or a bold lead-in heading with its paragraph ("**Heading.** Body ...").
+
+    >>> _paragraph("**Carry a spare.** A puncture is a nuisance.").body
+    'A puncture is a nuisance.'
+    >>> lead = _paragraph("**2. Quiet streets** — the back streets took four minutes more.")
+    >>> lead.heading, lead.number, lead.body
+    ('Quiet streets', 2, 'the back streets took four minutes more.')
+    >>> _paragraph("**Bold words** carry on the sentence.").level is None
+    True
+    """
+    lead = _LEAD_IN.match(raw)
+    if lead:
+        heading = _plain(lead["lead"] or lead["lead2"]).rstrip(".:—– ")
+        number, heading = _split_number(heading)
+        if _is_headlike(heading):
+            return _Block(_plain(raw), heading, number, _LEAD_IN_LEVEL, _plain(lead["body"] or lead["body2"]))
+    return _Block(_plain(raw))
 
 
 def _resolve(blocks: list[_Block]) -> list[_Block]:
-    """Decide heading candidates: numbered lines in a row are a list; a candidate is a heading
-    only when a paragraph follows it."""
+    """Decide heading candidates: numbered lines in a row, counting on, are a list; a candidate
+    is a heading only when a paragraph follows it."""
 
     def numbered_line(i: int) -> bool:
         return 0 <= i < len(blocks) and blocks[i].number is not None and blocks[i].level is None
 
-    listed = [numbered_line(i) and (numbered_line(i - 1) or numbered_line(i + 1)) for i in range(len(blocks))]
+    def counts_on(i: int) -> bool:  # lines i and i + 1 are numbered one after the other
+        return numbered_line(i) and numbered_line(i + 1) and blocks[i + 1].number == blocks[i].number + 1  # type: ignore[operator]
+
+    # (a list's numbering runs on; a takeaway "1." after a preview list "1. ... 5." starts anew)
+    listed = [counts_on(i - 1) or counts_on(i) for i in range(len(blocks))]
     resolved: list[_Block] = []
     for block, in_list in zip(reversed(blocks), reversed(listed)):
         followed_by_paragraph = bool(resolved) and resolved[-1].level is None
@@ -438,12 +534,13 @@ def _structure(blocks: list[_Block]) -> Article:
         if i == 0 and title is not None:
             continue
         if i in starts:
-            sections.append((block.heading or block.text, []))
+            sections.append((block.heading or block.text, [block.body] if block.body else []))
             part = sections[-1][1]
             continue
         if block.level is not None and i > takeaways[-1]:
             if _CONCLUSION_HEADING.match(block.heading or ""):
                 part = conclusion
+                part.extend([block.body] if block.body else [])
                 continue
             if block.level <= level:
                 part = conclusion
@@ -480,6 +577,8 @@ def _takeaway_indexes(blocks: list[_Block], headings: list[int]) -> tuple[list[i
 def _has_paragraphs(blocks: list[_Block], index: int) -> bool:
     """Whether a heading has a paragraph before the next heading at its level or above."""
     level = blocks[index].level
+    if blocks[index].body:
+        return True
     for following in range(index + 1, len(blocks)):
         block = blocks[following]
         if block.level is None:
@@ -492,6 +591,8 @@ def _has_paragraphs(blocks: list[_Block], index: int) -> bool:
 def _title(blocks: list[_Block], takeaways: list[int]) -> str | None:
     """The heading standing before any paragraph, unless it is plainly the first takeaway."""
     first = blocks[0]
+    if first.body is not None:  # a paragraph with a bold lead-in, not a title
+        return None
     if first.level is not None:
         numbered = first.number is not None and 0 in takeaways
         marked_like_the_others = 0 in takeaways and 1 < first.level < _PLAIN_LEVEL

@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, TypeVar, Union
+from urllib.parse import urlsplit
 
-from podcast.article import load_article
+from podcast.article import load_source
 from podcast.cover import cover_source
+from podcast.errors import ScriptError
+from podcast.extract import is_url
 from podcast.files import locked, staged
 from podcast.mix import Sound, SpokenSegment, Tags, mix
-from podcast.narration import Script, narrate, read_script, write_script
+from podcast.narration import Script, narrate, narrate_digest, read_script, write_script
 from podcast.publish import Entry, publish
 from podcast.publish import load_catalog, remove, write_feed
 from podcast.show import Show, load_lexicon
@@ -26,6 +29,7 @@ from podcast.speech import Request, Voice, speak
 from podcast.transcript import write_sidecars
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)
+Source = Union[str, Path]  # an article file, an http(s):// URL or a script folder
 LOCK_FILE = ".podcast.lock"  # in the show folder: held while a build, `feed` or `remove` runs
 _Result = TypeVar("_Result")
 
@@ -59,17 +63,28 @@ def publishes(function: Callable[..., _Result]) -> Callable[..., _Result]:
     return published
 
 
-def script(show: Show, source: Path, title: str | None = None, overwrite: bool = False) -> tuple[Script, Path]:
-    """Narrate an article (or re-read a script folder) and write the script; returns it and its folder.
+def script(
+    show: Show, source: Source | list[Source], title: str | None = None, overwrite: bool = False
+) -> tuple[Script, Path]:
+    """Narrate an article, or several as one digest (or re-read a script folder), and write the
+    script; returns it and its folder. A source is a file, an http(s):// URL or a script folder.
 
     `overwrite` lets a new narration replace a script folder that has hand edits.
     """
-    if source.is_dir():
-        narration = read_script(source)
-        return (replace(narration, title=title) if title else narration), source
-    article = load_article(source)
-    title = title or article.title or _title_from_name(source)
-    narration = narrate(article, show.title, title, load_lexicon(show.root))
+    sources = list(source) if isinstance(source, (list, tuple)) else [source]
+    folders = [s for s in sources if not is_url(str(s)) and Path(s).is_dir()]
+    if folders:
+        if len(sources) > 1:
+            raise ScriptError(f"{folders[0]}: a script folder is rebuilt on its own, not with other sources")
+        narration = read_script(Path(folders[0]))
+        return (replace(narration, title=title) if title else narration), Path(folders[0])
+    articles = [load_source(s) for s in sources]
+    articles = [a if a.title else replace(a, title=_title_from_name(s)) for a, s in zip(articles, sources)]
+    lexicon = load_lexicon(show.root)
+    if len(articles) == 1:
+        narration = narrate(articles[0], show.title, title or articles[0].title, lexicon)
+    else:
+        narration = narrate_digest(articles, show.title, title, lexicon)
     folder = show.scripts_dir / narration.slug
     write_script(narration, folder, overwrite)
     return narration, folder
@@ -78,23 +93,26 @@ def script(show: Show, source: Path, title: str | None = None, overwrite: bool =
 @publishes
 def build(
     show: Show,
-    source: Path,
+    source: Source | list[Source],
     title: str | None = None,
     progress: Progress | None = None,
     overwrite: bool = False,
 ) -> Entry:
-    """Build and publish one episode from an article file or a script folder."""
+    """Build and publish one episode from articles (files or URLs; several make a digest) or a script folder."""
     narration, _folder = script(show, source, title, overwrite)
     cover = cover_source(show)  # a bad cover fails before any speech is made
     shape = [segment.sentences() for segment in narration.segments]
+    voice = Voice(show.engine, show.voice, show.rate, show.language)
+    # The announcements (welcome, "Takeaway three: ...", goodbye) in the announcer's voice, if any.
+    announcer = _announcer(voice, show.announcer_voice) if show.announcer_voice else voice
     requests = [
-        Request(sentence, segment.title)
+        Request(sentence, segment.title, announcer if index in segment.announcements else voice)
         for segment, paragraphs in zip(narration.segments, shape)
-        for paragraph in paragraphs
+        for index, paragraph in enumerate(paragraphs)
         for sentence in paragraph
     ]
     report = (lambda done: progress(done, len(requests))) if progress else (lambda done: None)
-    pieces = iter(speak(requests, Voice(show.engine, show.voice, show.rate, show.language), report))
+    pieces = iter(speak(requests, voice, report))
     spoken = [
         SpokenSegment(segment.title, tuple(tuple(next(pieces) for _ in paragraph) for paragraph in paragraphs))
         for segment, paragraphs in zip(narration.segments, shape)
@@ -106,11 +124,27 @@ def build(
     return publish(show, episode)
 
 
-def _title_from_name(path: Path) -> str:
+def _announcer(voice: Voice, setting: str) -> Voice:
+    """The announcer: a voice id of the show's engine, or "engine:voice id" of another one (so
+    piper, which has one voice, can have an espeak-ng announcer).
+
+    >>> _announcer(Voice(engine="piper"), "pyttsx3:gmw/en-gb-x-rp").engine
+    'pyttsx3'
+    >>> _announcer(Voice(), "gmw/en-gb-x-rp")
+    Voice(engine='pyttsx3', name='gmw/en-gb-x-rp', rate=165, language='en-US')
+    """
+    engine, colon, name = setting.partition(":")
+    return replace(voice, engine=engine, name=name) if colon else replace(voice, name=setting)
+
+
+def _title_from_name(source: Source) -> str:
     """
     >>> _title_from_name(Path("notes/my_weekly-digest.md"))
     'My weekly digest'
+    >>> _title_from_name("https://example.org/blog/five-habits.html?ref=feed")
+    'Five habits'
     """
+    path = Path(urlsplit(source).path or urlsplit(source).netloc) if is_url(str(source)) else Path(source)
     return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled"
 
 

@@ -45,55 +45,72 @@ def cli() -> None:
     """Turn a written takeaways digest into a podcast episode and feed, offline."""
 
 
+engine_option = click.option("--engine", help="Speech engine: pyttsx3 (default) or piper (needs the neural extra).")
+
+
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True)
 @click.option("--title", help="Episode title (default: the article's title, else its file name).")
+@engine_option
 @click.option("--voice", help="Voice id of the speech engine (see `podcast voices`).")
+@click.option("--announcer-voice", help="A second voice for the announcements (intro, takeaway signposts, outro): a voice id, or ENGINE:ID.")
 @click.option("--rate", type=int, help="Speaking rate in words a minute.")
 @click.option("--no-music", is_flag=True, help="No intro and outro music or chime (as `music = false`).")
 @overwrite_option
 @show_option
 def build(
-    source: Path, title: str | None, voice: str | None, rate: int | None, no_music: bool, overwrite: bool, show_dir: Path
+    sources: tuple[str, ...],
+    title: str | None,
+    engine: str | None,
+    voice: str | None,
+    announcer_voice: str | None,
+    rate: int | None,
+    no_music: bool,
+    overwrite: bool,
+    show_dir: Path,
 ) -> None:
-    """Build and publish an episode from an article or an edited script folder.
+    """Build and publish an episode from articles or an edited script folder.
 
-    SOURCE is a text or Markdown article, or a folder scripts/<episode> written by an
-    earlier build or by `podcast script`.
+    SOURCES are text, Markdown or HTML article files or http(s):// URLs (several make one
+    digest episode), or one folder scripts/<episode> written by an earlier build or by
+    `podcast script`.
     """
     from podcast.build import build as build_episode
 
-    show = load_show(show_dir, voice=voice, rate=rate, music=False if no_music else None)
+    show = load_show(
+        show_dir, engine=engine, voice=voice, announcer_voice=announcer_voice, rate=rate, music=False if no_music else None
+    )
     with _progress("Speaking") as progress:
-        entry = build_episode(show, source, title, progress, overwrite, waiting=_waiting)
+        entry = build_episode(show, list(sources), title, progress, overwrite, waiting=_waiting)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
 
 
 @cli.command()
-@click.argument("article", type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, required=True)
 @click.option("--title", help="Episode title (default: the article's title, else its file name).")
 @overwrite_option
 @show_option
-def script(article: Path, title: str | None, overwrite: bool, show_dir: Path) -> None:
-    """Write the narration scripts of an article to scripts/<episode>/ and stop.
+def script(articles: tuple[str, ...], title: str | None, overwrite: bool, show_dir: Path) -> None:
+    """Write the narration scripts of articles (files or URLs) to scripts/<episode>/ and stop.
 
     Edit them, then run `podcast build scripts/<episode>`.
     """
     from podcast.build import script as write_script
 
-    _narration, folder = write_script(load_show(show_dir), article, title, overwrite)
+    _narration, folder = write_script(load_show(show_dir), list(articles), title, overwrite)
     click.echo(f"Script: {folder}")
 
 
 @cli.command()
+@engine_option
 @show_option
-def voices(show_dir: Path) -> None:
+def voices(engine: str | None, show_dir: Path) -> None:
     """List the voices the show's speech engine offers."""
     from podcast.speech import Voice, list_voices
 
-    show = load_show(show_dir)
+    show = load_show(show_dir, engine=engine)
     for info in list_voices(Voice(show.engine, show.voice, show.rate, show.language)):
         click.echo(f"{info.id}\t{info.name}\t{','.join(info.languages)}\t{info.gender}")
 

