@@ -19,7 +19,7 @@ Each row shows its wall time and the CPU time of its whole process tree, which o
 a shared machine disturbs far less. The report checks what the rebuilds redid and ends with
 one line per target of issue 7, met or missed. Everything happens in temporary folders; nothing is written into the repository.
 
-    python bench/run.py [--runs N] [--sizes 5,20,60] [--article PATH] [--quick] [--no-floor]
+    python bench/run.py [--runs N] [--sizes 5,20,60] [--article PATH] [--quick] [--no-floor] [--no-neural]
 """
 
 from __future__ import annotations
@@ -365,6 +365,7 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="one run per row: checks the benchmark works")
     parser.add_argument("--no-floor", action="store_true", help="skip the espeak-ng + ffmpeg floor and the ratios")
+    parser.add_argument("--no-neural", action="store_true", help="skip the neural engine's real-time factor")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -426,7 +427,8 @@ def main() -> None:
                 result.builds.append(timed(command, size_env, watch_tree=True))
                 result.audio_minutes = MP3(next((size_show / "episodes").glob("*.mp3"))).info.length / 60
                 shutil.rmtree(size_work)  # an hour of MP3 and cached WAVs is a few hundred MB
-        neural = neural_report(read_script(setup_script), root, runs)
+        script = read_script(setup_script)
+        neural = f"{NEURAL} not measured (--no-neural)" if args.no_neural else neural_report(script, root, runs)
 
     floor = None if args.no_floor else rows[FLOOR]
     print(f"{article.name}: {runs} run(s), {os.cpu_count()} CPUs, ffmpeg {ffmpeg()}")
