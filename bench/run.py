@@ -172,12 +172,10 @@ def tree_memory(root: psutil.Process, kind: str) -> int:
 
 
 def narration_text(script_folder: Path) -> str:
-    """What the voice says: every segment file in reading order, without its `# Chapter` line."""
-    segments = [
-        "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("# "))
-        for path in sorted(script_folder.glob("*.txt"))
-    ]
-    return "\n\n".join(segment.strip() for segment in segments) + "\n"
+    """What the voice says: every paragraph of the script in reading order, read as a build reads
+    it (without chapter lines or the announcer's "> " marks, which espeak-ng would speak)."""
+    script = read_script(script_folder)
+    return "\n\n".join(paragraph for segment in script.segments for paragraph in segment.paragraphs) + "\n"
 
 
 def spoken_sentences(script: Script) -> list[str]:

@@ -19,7 +19,7 @@ from types import ModuleType
 import pytest
 
 from podcast.article import Article, Takeaway, load_article
-from podcast.narration import narrate
+from podcast.narration import narrate, write_script
 from podcast.errors import SpeechError
 from podcast.speech import ENGINES
 from podcast.spoken import sentences
@@ -122,6 +122,15 @@ def test_the_neural_row_measures_piper_where_it_is_installed(bench: ModuleType, 
     line = bench.neural_report(script, tmp_path, 1)
     assert line.startswith(bench.NEURAL)
     assert ("real-time factor" in line) == installed and ("not installed" in line) != installed, line
+
+
+def test_the_floor_speaks_the_scripts_words_without_their_marks(bench: ModuleType, tmp_path: Path) -> None:
+    script = narrate(Article("Title", ("An intro.",), (Takeaway("One point", ("A short point.",)),), ()), "Show", "Floor")
+    write_script(script, tmp_path / "floor")
+    text = bench.narration_text(tmp_path / "floor")
+    assert text.rstrip("\n").split("\n\n") == [p for segment in script.segments for p in segment.paragraphs]
+    assert "Takeaway one: One point." in text and "A short point." in text
+    assert not any(line.startswith(("#", ">")) for line in text.splitlines())
 
 
 def load_article_text(text: str) -> Article:
