@@ -30,7 +30,9 @@ Blocks -> Article:
   ``#`` heading is the title: a digest opens with an introduction, so a short first line followed
   by prose and then by headings reads as title + intro. A short line directly above the first
   heading is the title too.
-- Intro: the paragraphs before the first takeaway.
+- Intro: the paragraphs before the first takeaway. A digest always opens with one, so an
+  unnumbered heading standing directly under the title, where the first takeaway would be, is a
+  subtitle: it and its paragraphs are the intro (when at least two takeaways follow).
 - Conclusion: after the last takeaway, a heading such as "Conclusion" (or "Conclusion:"), "Final
   thoughts", "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not
   kept (a lead-in's own paragraph is); any other heading at the takeaway level or above (e.g. an
@@ -140,7 +142,7 @@ _TAKEAWAY_SHAPE = (
     "a takeaway is a short heading line (no closing punctuation) or a Markdown heading, followed by its own paragraphs"
 )
 _WRAP_UP = re.compile(
-    r"^(?:all in all|in conclusion|in summary|in short|in sum|to sum up|to conclude|to wrap up"
+    r"^(?:all in all|in conclusion|in summary|in short|in sum|in the end|to sum up|to conclude|to wrap up"
     r"|overall|ultimately|taken together)\b"
     r"|\b(?:these|those|the above)\s+(?:\w+\s+)?"
     r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends)\b",
@@ -522,6 +524,8 @@ def _structure(blocks: list[_Block]) -> Article:
     takeaways, level = _takeaway_indexes(blocks, headings)
     title = _title(blocks, takeaways)
     takeaways = [i for i in takeaways if i != 0 or title is None]
+    if title is not None and len(takeaways) > 2 and takeaways[0] == 1 and blocks[1].number is None:
+        takeaways = takeaways[1:]  # the digest's intro always comes first: this is a subtitle over it
     if not takeaways:
         raise ArticleError(f"found {_describe(blocks, headings, title)} but no takeaways: {_TAKEAWAY_SHAPE}")
 

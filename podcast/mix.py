@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen import MutagenError
-from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TXXX, CTOCFlags, ID3NoHeaderError, PictureType
+from mutagen.id3 import ID3, ID3NoHeaderError
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH; `ffmpeg()` finds one before encoding.
@@ -326,14 +326,24 @@ def _encode(
         mixed += f"amix=inputs={len(branches)}:duration=first:normalize=0,"
     limiter = f"volume={MP3_LEVEL_LOSS_DB}dB,alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true"
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tagged = files + 1  # the input after the music: the tags and chapters, read from stdin
+    inputs += ["-f", "ffmetadata", "-i", "pipe:0"]
+    cover = []
+    if tags.cover:  # the input after that, an attached picture: ffmpeg writes it as the APIC front cover
+        inputs += ["-i", str(tags.cover)]
+        cover = ["-map", f"{tagged + 1}:v", "-c:v", "copy", "-disposition:v", "attached_pic",
+                 "-metadata:s:v", "title=Cover", "-metadata:s:v", "comment=Cover (front)"]
     try:
         _run_ffmpeg(
-            [*inputs, "-filter_complex", ";".join([*branches, f"{mixed}{limiter}[out]"]), "-map", "[out]",
+            [*inputs, "-filter_complex", ";".join([*branches, f"{mixed}{limiter}[out]"]), "-map", "[out]", *cover,
+             "-map_metadata", str(tagged), "-map_chapters", str(tagged),
              "-c:a", "libmp3lame", "-b:a", f"{sound.bitrate}k", "-ar", str(sound.sample_rate),
-             "-ac", str(sound.channels), "-joint_stereo", "1", "-f", "mp3", "-y", str(temporary)],
+             "-ac", str(sound.channels), "-joint_stereo", "1",
+             # ID3v2.3, the version the most podcast apps read; bitexact: no TSSE naming ffmpeg's version
+             "-id3v2_version", "3", "-fflags", "+bitexact", "-f", "mp3", "-y", str(temporary)],
             "encode the episode",
+            _ffmetadata(title, tags, chapters, fingerprint),
         )
-        _tag(temporary, title, tags, chapters, fingerprint)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -416,32 +426,37 @@ _QUIET = ["-nostdin", "-hide_banner", "-nostats"]
 _METER = "ebur128=dualmono=true:framelog=quiet"  # mono measured as dual-mono, as for podcasts
 
 
-def _run_ffmpeg(arguments: list[str], doing: str) -> str:
-    """Run ffmpeg; return what it reported on stderr, or raise AudioError with its last line."""
+def _run_ffmpeg(arguments: list[str], doing: str, stdin: str = "") -> str:
+    """Run ffmpeg, giving it `stdin`; return what it reported on stderr, or raise AudioError with its last line."""
     result = subprocess.run([ffmpeg(), *_QUIET, *arguments],
-                            capture_output=True, text=True)
+                            input=stdin, capture_output=True, text=True)
     if result.returncode:
         lines = result.stderr.strip().splitlines()
         raise AudioError(f"ffmpeg could not {doing}: {lines[-1] if lines else 'unknown error'}")
     return result.stderr
 
 
-def _tag(path: Path, title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str) -> None:
-    """ID3v2.3 tags with CHAP/CTOC chapters: the version the most podcast apps read."""
-    id3 = ID3()
-    id3.add(TIT2(encoding=3, text=title))
-    id3.add(TPE1(encoding=3, text=tags.author))
-    id3.add(TALB(encoding=3, text=tags.show))
-    id3.add(TDRC(encoding=3, text=tags.year))
-    id3.add(TCON(encoding=3, text="Podcast"))
-    id3.add(TXXX(encoding=3, desc=_FINGERPRINT, text=fingerprint))
-    if tags.cover:
-        mime = "image/png" if tags.cover.suffix.lower() == ".png" else "image/jpeg"
-        id3.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=tags.cover.read_bytes()))
-    ids = [f"chp{index}" for index in range(len(chapters))]
-    id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                 sub_frames=[TIT2(encoding=3, text="Chapters")]))
-    for element_id, chapter in zip(ids, chapters):
-        id3.add(CHAP(element_id=element_id, start_time=round(chapter.start * 1000), end_time=round(chapter.end * 1000),
-                     sub_frames=[TIT2(encoding=3, text=chapter.title)]))
-    id3.save(str(path), v2_version=3)
+def _ffmetadata(title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str) -> str:
+    """The episode's ID3 tags and chapters as an ffmetadata file, for the encode to write.
+
+    ffmpeg's MP3 muxer writes the CHAP frames in chapter order, then a CTOC (top-level,
+    ordered) listing them, so a reader that lists chapters in file order, as ffprobe does,
+    gets them in time order too; mutagen sorts frames by size. A key that is no ID3 frame
+    becomes a TXXX frame of that description: the fingerprint.
+    """
+    lines = [";FFMETADATA1", *(f"{_escaped(key)}={_escaped(value)}" for key, value in (
+        ("title", title), ("artist", tags.author), ("album", tags.show), ("date", tags.year),
+        ("genre", "Podcast"), (_FINGERPRINT, fingerprint)))]
+    for chapter in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(chapter.start * 1000)}",
+                  f"END={round(chapter.end * 1000)}", f"title={_escaped(chapter.title)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _escaped(text: str) -> str:
+    """`text` as an ffmetadata key or value: its special characters behind a backslash.
+
+    >>> print(_escaped("Q&A; 1=1 #2"))
+    Q&A\\; 1\\=1 \\#2
+    """
+    return re.sub(r"([=;#\\\n])", r"\\\1", text)
