@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a machine with Python 3.10+ and make:
 #   make demo   builds the demo show's episode from articles/sample.md
 #   make test   runs the test suite
-#   make bench  compares a build with espeak-ng + ffmpeg run by hand (needs espeak-ng)
+#   make bench  compares a build with espeak-ng + ffmpeg run by hand (needs espeak-ng; 5-10 min)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,8 +20,9 @@ demo: $(BIN)/podcast
 test: $(BIN)/podcast
 	$(BIN)/python -m pytest
 
+# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 5 --runs 1"
 bench: $(BIN)/podcast
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) episodes/*.mp3 episodes/*.xml episodes/*.json episodes/*.vtt episodes/*.srt

@@ -16,7 +16,7 @@ from typing import Callable, TypeVar, Union
 from urllib.parse import urlsplit
 
 from podcast.article import load_source
-from podcast.cover import cover_source
+from podcast.cover import cover_source, embedded_cover
 from podcast.errors import ScriptError
 from podcast.extract import is_url
 from podcast.files import locked, staged
@@ -117,7 +117,7 @@ def build(
         SpokenSegment(segment.title, tuple(tuple(next(pieces) for _ in paragraph) for paragraph in paragraphs))
         for segment, paragraphs in zip(narration.segments, shape)
     ]
-    tags = Tags(show.title, show.author, str(dt.date.today().year), cover)
+    tags = Tags(show.title, show.author, str(dt.date.today().year), embedded_cover(cover))
     sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path)
     episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode)

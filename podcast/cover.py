@@ -24,6 +24,9 @@ MIN_SIDE, MAX_SIDE = 1400, 3000  # pixels, Apple's limits for show art
 FORMATS = {"JPEG", "PNG"}  # Apple accepts these two only
 GENERATED_SIDE = 3000
 GENERATED_NAME = "cover.png"  # the drawn cover's name in episodes/
+# The copy inside each MP3: players show it on a phone's screen, while directories take the
+# feed's full-size image. A 3000 px PNG would add megabytes to every download and slow the encode.
+EMBEDDED_SIDE = 1000
 BACKGROUND = (24, 48, 72)
 FOREGROUND = (245, 240, 225)
 _VERSION = "1"  # part of the cache key: bump it when the drawing changes
@@ -70,6 +73,20 @@ def generated_cover(title: str) -> Path:
     path = cache_dir().parent / "covers" / f"{key}.png"
     if not path.exists():
         atomic_write(path, draw_cover(title))
+    return path
+
+
+def embedded_cover(cover: Path) -> Path:
+    """A JPEG of `cover` at EMBEDDED_SIDE pixels for the MP3's APIC frame, made once per image."""
+    data = cover.read_bytes()
+    key = hashlib.sha256(f"{_VERSION}\0{EMBEDDED_SIDE}".encode() + data).hexdigest()[:16]
+    path = cache_dir().parent / "covers" / f"{key}-embedded.jpg"
+    if not path.exists():
+        with Image.open(BytesIO(data)) as image:
+            small = image.convert("RGB").resize((EMBEDDED_SIDE, EMBEDDED_SIDE), Image.Resampling.LANCZOS)
+        buffer = BytesIO()
+        small.save(buffer, "JPEG", quality=88)
+        atomic_write(path, buffer.getvalue())
     return path
 
 

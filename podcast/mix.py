@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen import MutagenError
-from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TXXX, CTOCFlags, ID3NoHeaderError, PictureType
+from mutagen.id3 import ID3, ID3NoHeaderError
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH; `ffmpeg()` finds one before encoding.
@@ -412,23 +412,35 @@ def _placer(cuts: list[int], samples: tuple[int, ...], frame_rate: int, rate: in
     return at
 
 
-def _join(parts: tuple[Path, ...], title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str, gain: float,
-          samples: tuple[int, ...], path: Path) -> None:
-    """Concatenate the chunks' frames into a temporary file beside `path`, tag it, record how it
-    was made and rename it into place, so a failure never leaves half an episode published."""
+def _join(parts: tuple[Path, ...], title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str,
+          gain: float, samples: tuple[int, ...], path: Path) -> None:
+    """Concatenate the chunks' frames into a temporary file beside `path`, have ffmpeg copy them
+    with the tags, chapters, cover and how the file was made written in front, and rename the
+    result into place, so a failure never leaves half an episode published."""
+    frames = path.with_name(f".{path.name}.{os.getpid()}.frames")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    inputs = ["-f", "mp3", "-i", str(frames), "-f", "ffmetadata", "-i", "pipe:0"]
+    cover = []
+    if tags.cover:  # the input after the tags, an attached picture: ffmpeg writes it as the APIC front cover
+        inputs += ["-i", str(tags.cover)]
+        cover = ["-map", "2:v", "-c:v", "copy", "-disposition:v", "attached_pic",
+                 "-metadata:s:v", "title=Cover", "-metadata:s:v", "comment=Cover (front)"]
+    made = ((_FINGERPRINT, fingerprint), (_GAIN, f"{gain:.2f}"), (_CHUNKS, " ".join(map(str, samples))))
     try:
-        with temporary.open("wb") as out:
+        with frames.open("wb") as out:
             for part in parts:
                 with part.open("rb") as chunk:
                     shutil.copyfileobj(chunk, out)
-        _tag(temporary, title, tags, chapters, fingerprint)
-        id3 = ID3(temporary)
-        id3.add(TXXX(encoding=3, desc=_GAIN, text=f"{gain:.2f}"))
-        id3.add(TXXX(encoding=3, desc=_CHUNKS, text=" ".join(map(str, samples))))
-        id3.save(str(temporary), v2_version=3)
+        _run_ffmpeg(
+            [*inputs, "-map", "0:a", "-c:a", "copy", *cover, "-map_metadata", "1", "-map_chapters", "1",
+             # ID3v2.3, the version the most podcast apps read; bitexact: no TSSE naming ffmpeg's version
+             "-write_xing", "0", "-id3v2_version", "3", "-fflags", "+bitexact", "-f", "mp3", "-y", str(temporary)],
+            "tag the episode",
+            _ffmetadata(title, tags, chapters, made).encode("utf-8"),
+        )
         os.replace(temporary, path)
     finally:
+        frames.unlink(missing_ok=True)
         temporary.unlink(missing_ok=True)
 
 
@@ -565,10 +577,9 @@ _QUIET = ["-nostdin", "-hide_banner", "-nostats"]
 _METER = "ebur128=dualmono=true:framelog=quiet"  # mono measured as dual-mono, as for podcasts
 
 
-def _run_ffmpeg(arguments: list[str], doing: str, given: bytes = b"") -> str:
-    """Run ffmpeg, `given` on its standard input; return what it reported on stderr, or raise
-    AudioError with its last line."""
-    result = subprocess.run([ffmpeg(), *_QUIET, *arguments], input=given, capture_output=True)
+def _run_ffmpeg(arguments: list[str], doing: str, stdin: bytes = b"") -> str:
+    """Run ffmpeg, giving it `stdin`; return what it reported on stderr, or raise AudioError with its last line."""
+    result = subprocess.run([ffmpeg(), *_QUIET, *arguments], input=stdin, capture_output=True)
     stderr = result.stderr.decode(errors="replace")
     if result.returncode:
         lines = stderr.strip().splitlines()
@@ -576,22 +587,27 @@ def _run_ffmpeg(arguments: list[str], doing: str, given: bytes = b"") -> str:
     return stderr
 
 
-def _tag(path: Path, title: str, tags: Tags, chapters: tuple[Chapter, ...], fingerprint: str) -> None:
-    """ID3v2.3 tags with CHAP/CTOC chapters: the version the most podcast apps read."""
-    id3 = ID3()
-    id3.add(TIT2(encoding=3, text=title))
-    id3.add(TPE1(encoding=3, text=tags.author))
-    id3.add(TALB(encoding=3, text=tags.show))
-    id3.add(TDRC(encoding=3, text=tags.year))
-    id3.add(TCON(encoding=3, text="Podcast"))
-    id3.add(TXXX(encoding=3, desc=_FINGERPRINT, text=fingerprint))
-    if tags.cover:
-        mime = "image/png" if tags.cover.suffix.lower() == ".png" else "image/jpeg"
-        id3.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=tags.cover.read_bytes()))
-    ids = [f"chp{index}" for index in range(len(chapters))]
-    id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                 sub_frames=[TIT2(encoding=3, text="Chapters")]))
-    for element_id, chapter in zip(ids, chapters):
-        id3.add(CHAP(element_id=element_id, start_time=round(chapter.start * 1000), end_time=round(chapter.end * 1000),
-                     sub_frames=[TIT2(encoding=3, text=chapter.title)]))
-    id3.save(str(path), v2_version=3)
+def _ffmetadata(title: str, tags: Tags, chapters: tuple[Chapter, ...], made: tuple[tuple[str, str], ...]) -> str:
+    """The episode's ID3 tags and chapters as an ffmetadata file, for the encode to write.
+
+    ffmpeg's MP3 muxer writes the CHAP frames in chapter order, then a CTOC (top-level,
+    ordered) listing them, so a reader that lists chapters in file order, as ffprobe does,
+    gets them in time order too; mutagen sorts frames by size. A key that is no ID3 frame
+    becomes a TXXX frame of that description: `made`, what _made reads back.
+    """
+    lines = [";FFMETADATA1", *(f"{_escaped(key)}={_escaped(value)}" for key, value in (
+        ("title", title), ("artist", tags.author), ("album", tags.show), ("date", tags.year),
+        ("genre", "Podcast"), *made))]
+    for chapter in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(chapter.start * 1000)}",
+                  f"END={round(chapter.end * 1000)}", f"title={_escaped(chapter.title)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _escaped(text: str) -> str:
+    """`text` as an ffmetadata key or value: its special characters behind a backslash.
+
+    >>> print(_escaped("Q&A; 1=1 #2"))
+    Q&A\\; 1\\=1 \\#2
+    """
+    return re.sub(r"([=;#\\\n])", r"\\\1", text)

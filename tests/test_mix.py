@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from mutagen.id3 import ID3
+from mutagen.id3 import ID3, CTOCFlags, PictureType
 from mutagen.mp3 import JOINTSTEREO, MONO, MP3, MPEGFrame
 
 from podcast.errors import AudioError
@@ -115,6 +115,8 @@ def test_id3_tags_and_one_chapter_per_segment(episode) -> None:
         "Ann Author",
         "The Test Show",
     )
+    assert (str(tags["TDRC"]), str(tags["TCON"])) == ("2026", "Podcast")
+    assert tags.getall("CTOC")[0].flags == CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     assert [str(c.sub_frames["TIT2"]) for c in chapters] == list(SEGMENTS)
     assert [c.element_id for c in chapters] == tags.getall("CTOC")[0].child_element_ids
@@ -122,6 +124,17 @@ def test_id3_tags_and_one_chapter_per_segment(episode) -> None:
     assert chapters[0].start_time == 0 and chapters[-1].end_time == round(episode.duration * 1000)
     for before, after in zip(chapters, chapters[1:]):
         assert before.end_time == after.start_time
+
+
+def test_texts_with_ffmetadata_specials_reach_the_tags_as_written(spoken: list[SpokenSegment], tmp_path: Path) -> None:
+    """ffmpeg reads the tags from an ffmetadata file, where = ; # \\ and newlines are special."""
+    titles = ["Q&A; 1=1 #2 \\ end", "Ça va — 日本", "#Wrap=up;"]
+    renamed = [dataclasses.replace(segment, title=title) for segment, title in zip(spoken, titles)]
+    script = Script("Title=1; #x \\y", "specials", "", ())
+    tags = ID3(mix(script, renamed, Tags("Show;\nTwo", "Me=you", "2026"), tmp_path / "specials.mp3").path)
+    assert (str(tags["TIT2"]), str(tags["TALB"]), str(tags["TPE1"])) == ("Title=1; #x \\y", "Show;\nTwo", "Me=you")
+    chapters = {c.element_id: str(c.sub_frames["TIT2"]) for c in tags.getall("CHAP")}
+    assert [chapters[element] for element in tags.getall("CTOC")[0].child_element_ids] == titles
 
 
 def test_chapters_start_where_their_speech_starts(episode, decode) -> None:
@@ -133,13 +146,14 @@ def test_chapters_start_where_their_speech_starts(episode, decode) -> None:
         assert decoded[at : at + 300].dBFS > -35
 
 
-def test_cover_art_is_embedded(spoken: list[SpokenSegment], tmp_path: Path) -> None:
-    cover = tmp_path / "cover.png"
-    cover.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+@pytest.mark.parametrize(("name", "kind", "mime"), [("cover.png", "PNG", "image/png"), ("cover.jpg", "JPEG", "image/jpeg")])
+def test_cover_art_is_embedded(spoken: list[SpokenSegment], tmp_path: Path, image, name: str, kind: str, mime: str) -> None:
+    cover = image(tmp_path / name, 32, kind=kind)
     script = Script("With cover", "with-cover", "", ())
     result = mix(script, spoken[:1], Tags("Show", "Me", "2026", cover), tmp_path / "with-cover.mp3")
     (picture,) = ID3(result.path).getall("APIC")
-    assert picture.mime == "image/png" and picture.data == cover.read_bytes()
+    assert (picture.mime, picture.type, picture.desc) == (mime, PictureType.COVER_FRONT, "Cover")
+    assert picture.data == cover.read_bytes()
 
 
 def test_unchanged_inputs_are_not_encoded_again(spoken: list[SpokenSegment], tmp_path: Path) -> None:

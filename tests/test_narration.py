@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,18 @@ def test_hand_edits_are_read_back(tmp_path: Path) -> None:
     assert script.segments[1].paragraphs == ("New words, wrapped by hand.", "Second paragraph.")
     assert script.segments[2].title == "Second point"
     assert script.segments[1].sentences() == [["New words, wrapped by hand."], ["Second paragraph."]]
+
+
+def test_narrating_again_rewrites_only_the_files_that_changed(tmp_path: Path) -> None:
+    """A warm rebuild narrates again: unchanged files are not rewritten (each write syncs the disk)."""
+    folder = tmp_path / "episode"
+    write_script(narrate(ARTICLE, "Show", "Episode"), folder)
+    before = {path.name: path.stat().st_ino for path in folder.iterdir()}  # a rewrite renames a new file in
+    changed = narrate(replace(ARTICLE, conclusion=("That is really all.",)), "Show", "Episode")
+    write_script(changed, folder)
+    after = {path.name: path.stat().st_ino for path in folder.iterdir()}
+    assert sorted(name for name in before if before[name] != after[name]) == ["03-outro.txt", "episode.toml"]
+    assert read_script(folder) == changed
 
 
 @given(st.text())

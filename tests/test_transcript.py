@@ -1,9 +1,12 @@
-"""Sidecar files of a really built episode, read back with real parsers: webvtt-py, srt, json, mutagen."""
+"""Sidecar files of a really built episode, read back with real parsers: webvtt-py, srt, json, mutagen, ffmpeg."""
 
 import html
 import io
 import json
+import re
 import shutil
+import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from mutagen.id3 import ID3
 
 from podcast.build import build
 from podcast.cli import cli
-from podcast.mix import Chapter, Cue, Episode
+from podcast.mix import Chapter, Cue, Episode, ffmpeg
 from podcast.narration import read_script
 from podcast.publish import remove
 from podcast.show import load_show
@@ -56,6 +59,26 @@ def _ms(stamp: "webvtt.models.Timestamp") -> int:
     return ((stamp.hours * 60 + stamp.minutes) * 60 + stamp.seconds) * 1000 + stamp.milliseconds
 
 
+def ffmpeg_chapters(mp3: Path) -> list[tuple[str, int]]:
+    """(title, start ms) of each chapter in file order, as ffmpeg's MP3 demuxer reads them: the
+    libavformat reader `ffprobe -show_chapters` lists. -copyts keeps the times the file holds
+    (else ffmpeg shifts them back by the encoder delay, as it does the audio's timestamps)."""
+    command = [ffmpeg(), "-v", "error", "-copyts", "-i", str(mp3), "-map_chapters", "0", "-an", "-vn", "-f", "ffmetadata", "-"]
+    sections = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split("\n[CHAPTER]\n")[1:]
+    chapters = []
+    for section in sections:
+        fields = dict(line.split("=", 1) for line in section.splitlines())
+        start = int(fields["START"]) * Fraction(fields["TIMEBASE"]) * 1000
+        chapters.append((re.sub(r"\\(.)", r"\1", fields["title"]), round(start)))
+    return chapters
+
+
+def json_chapters(mp3: Path) -> list[tuple[str, int]]:
+    """(title, start ms) of each chapter in the episode's JSON chapters."""
+    document = json.loads(sidecar(mp3, 0).read_text(encoding="utf-8"))
+    return [(c["title"], round(c["startTime"] * 1000)) for c in document["chapters"]]
+
+
 def script_sentences(folder: Path) -> list[str]:
     return [s for segment in read_script(folder).segments for para in segment.sentences() for s in para]
 
@@ -86,6 +109,13 @@ def test_json_chapters_match_the_id3_chapters_to_the_millisecond(built: Path) ->
         (str(c.sub_frames["TIT2"]), c.start_time, c.end_time) for c in id3
     ]
     assert [c["title"] for c in document["chapters"]] == ["Introduction", "Wrap-up"]
+
+
+def test_ffmpeg_lists_the_json_chapters_in_file_order(built: Path) -> None:
+    (first, first_start), (second, second_start) = ffmpeg_chapters(built)
+    assert [(first, first_start), (second, second_start)] == json_chapters(built)
+    assert (first, first_start, second) == ("Introduction", 0, "Wrap-up")
+    assert second_start in {start for _, start, _ in vtt_cues(sidecar(built, 1))}  # on its first sentence's cue
 
 
 def test_each_cue_starts_within_50_ms_of_its_sentences_first_sound(built: Path, decode) -> None:
@@ -131,6 +161,9 @@ def test_real_article_has_twelve_json_chapters_equal_to_the_id3_chapters(real_ar
     cues = vtt_cues(sidecar(mp3, 1))
     assert [text for text, _, _ in cues] == script_sentences(tmp_path / "scripts" / mp3.stem)
     assert {c.start_time for c in id3[1:]} <= {start for _, start, _ in cues}  # each chapter opens on its first cue
+    in_file_order = ffmpeg_chapters(mp3)  # as ffprobe -show_chapters lists them
+    assert in_file_order == json_chapters(mp3)
+    assert {start for _, start in in_file_order[1:]} <= {start for _, start, _ in cues}
 
 
 characters = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\r\t")
