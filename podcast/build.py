@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Callable, TypeVar, Union
 from urllib.parse import urlsplit
 
 from podcast.article import load_source
-from podcast.cover import cover_source, embedded_cover
+from podcast.cover import check_cover, cover_source, embedded_cover
 from podcast.errors import ScriptError
 from podcast.extract import is_url
 from podcast.files import locked, staged
@@ -100,7 +101,22 @@ def build(
 ) -> Entry:
     """Build and publish one episode from articles (files or URLs; several make a digest) or a script folder."""
     narration, _folder = script(show, source, title, overwrite)
-    cover = cover_source(show)  # a bad cover fails before any speech is made
+    if show.cover_path is not None:
+        check_cover(show.cover_path)  # a bad cover fails before any speech is made
+    with ThreadPoolExecutor(1) as artist:
+        # Drawing and scaling the cover takes the main process a few tenths of a second on a
+        # new show: do it while the speech workers speak.
+        art = artist.submit(lambda: embedded_cover(cover_source(show)))
+        pieces = _spoken(show, narration, progress)
+        tags = Tags(show.title, show.author, str(dt.date.today().year), art.result())
+    sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path)
+    episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
+    write_sidecars(episode)
+    return publish(show, episode)
+
+
+def _spoken(show: Show, narration: Script, progress: Progress | None) -> list[SpokenSegment]:
+    """Every sentence of the script synthesised (or taken from the cache), grouped as the script is."""
     shape = [segment.sentences() for segment in narration.segments]
     voice = Voice(show.engine, show.voice, show.rate, show.language)
     # The announcements (welcome, "Takeaway three: ...", goodbye) in the announcer's voice, if any.
@@ -113,15 +129,10 @@ def build(
     ]
     report = (lambda done: progress(done, len(requests))) if progress else (lambda done: None)
     pieces = iter(speak(requests, voice, report))
-    spoken = [
+    return [
         SpokenSegment(segment.title, tuple(tuple(next(pieces) for _ in paragraph) for paragraph in paragraphs))
         for segment, paragraphs in zip(narration.segments, shape)
     ]
-    tags = Tags(show.title, show.author, str(dt.date.today().year), embedded_cover(cover))
-    sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path)
-    episode = mix(narration, spoken, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
-    write_sidecars(episode)
-    return publish(show, episode)
 
 
 def _announcer(voice: Voice, setting: str) -> Voice:

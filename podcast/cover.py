@@ -83,7 +83,10 @@ def embedded_cover(cover: Path) -> Path:
     path = cache_dir().parent / "covers" / f"{key}-embedded.jpg"
     if not path.exists():
         with Image.open(BytesIO(data)) as image:
-            small = image.convert("RGB").resize((EMBEDDED_SIDE, EMBEDDED_SIDE), Image.Resampling.LANCZOS)
+            image.draft("RGB", (EMBEDDED_SIDE, EMBEDDED_SIDE))  # a JPEG decodes at the size wanted
+            # reducing_gap: box-average most of the way down first, LANCZOS only the last step
+            # (a tenth of the time, no visible difference at this scale).
+            small = image.convert("RGB").resize((EMBEDDED_SIDE, EMBEDDED_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
         buffer = BytesIO()
         small.save(buffer, "JPEG", quality=88)
         atomic_write(path, buffer.getvalue())
