@@ -154,8 +154,10 @@ def _title_from_name(source: Source) -> str:
     'My weekly digest'
     >>> _title_from_name("https://example.org/blog/five-habits.html?ref=feed")
     'Five habits'
+    >>> _title_from_name("https://example.org/")
+    'Example'
     """
-    path = Path(urlsplit(source).path or urlsplit(source).netloc) if is_url(str(source)) else Path(source)
+    path = Path(urlsplit(source).path.strip("/") or urlsplit(source).netloc) if is_url(str(source)) else Path(source)
     return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled"
 
 

@@ -82,11 +82,14 @@ def embedded_cover(cover: Path) -> Path:
     key = hashlib.sha256(f"{_VERSION}\0{EMBEDDED_SIDE}".encode() + data).hexdigest()[:16]
     path = cache_dir().parent / "covers" / f"{key}-embedded.jpg"
     if not path.exists():
-        with Image.open(BytesIO(data)) as image:
-            image.draft("RGB", (EMBEDDED_SIDE, EMBEDDED_SIDE))  # a JPEG decodes at the size wanted
-            # reducing_gap: box-average most of the way down first, LANCZOS only the last step
-            # (a tenth of the time, no visible difference at this scale).
-            small = image.convert("RGB").resize((EMBEDDED_SIDE, EMBEDDED_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        try:
+            with Image.open(BytesIO(data)) as image:
+                image.draft("RGB", (EMBEDDED_SIDE, EMBEDDED_SIDE))  # a JPEG decodes at the size wanted
+                # reducing_gap: box-average most of the way down first, LANCZOS only the last step
+                # (a tenth of the time, no visible difference at this scale).
+                small = image.convert("RGB").resize((EMBEDDED_SIDE, EMBEDDED_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        except (OSError, UnidentifiedImageError) as error:  # a header that reads well over damaged pixels
+            raise SettingsError(f"cover {cover}: not a readable image ({error})") from None
         buffer = BytesIO()
         small.save(buffer, "JPEG", quality=88)
         atomic_write(path, buffer.getvalue())

@@ -10,6 +10,7 @@ page or is far too big ends in one ArticleError line naming it.
 from __future__ import annotations
 
 import re
+import http.client
 import socket
 import urllib.error
 import urllib.request
@@ -79,9 +80,9 @@ def html_to_markdown(html: str, origin: str) -> str:
 
 def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_PAGE_BYTES) -> Page:
     """GET a page, refusing what is not an article page with one line naming the URL."""
-    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": "text/html, text/plain"})
     too_big = f"{url}: is more than {max_bytes:,} bytes, too big for an article page"
     try:
+        request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": "text/html, text/plain"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             kind = response.headers.get_content_type()
             if kind not in _HTML_TYPES + _TEXT_TYPES:
@@ -100,7 +101,7 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_PAGE_BY
         raise ArticleError(f"{url}: cannot fetch it ({getattr(reason, 'strerror', None) or reason})") from None
     except (TimeoutError, socket.timeout):
         raise ArticleError(f"{url}: no answer within {timeout:g} s") from None
-    except (OSError, ValueError) as error:  # a reset connection, a malformed URL or answer
+    except (OSError, ValueError, http.client.HTTPException) as error:  # a reset connection, a malformed URL or answer
         raise ArticleError(f"{url}: cannot fetch it ({error})") from None
     if len(data) > max_bytes:
         raise ArticleError(too_big)

@@ -54,8 +54,11 @@ def locked(path: Path, timeout: float, waiting: Callable[[], None] = lambda: Non
     drops when its process dies, so a killed build never leaves a stale lock behind; the
     lock file itself is never deleted (deleting it would let two holders lock two files).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise PublishError(f"{path.parent}: cannot lock the show to build it ({error.strerror or error})") from None
     try:
         deadline = time.monotonic() + timeout
         told = False

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from urllib.parse import quote
 
 from podcast.mix import Chapter
 from podcast.show import Show
@@ -88,7 +89,7 @@ def render_page(show: Show, episodes: list[PageEpisode], cover: str, feed_url: s
         "</head>",
         "<body>",
         "<header>",
-        f'<img src="{escape(cover)}" alt="Cover of {escape(show.title)}" width="3000" height="3000">',
+        f'<img src="{escape(quote(cover))}" alt="Cover of {escape(show.title)}" width="3000" height="3000">',
         f"<h1>{escape(show.title)}</h1>",
         f"<p>{escape(show.description)}</p>",
         '<p><label for="feed-url">Subscribe in your podcast app with this feed URL:</label>',

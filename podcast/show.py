@@ -154,7 +154,7 @@ def load_show(root: Path, **overrides: object) -> Show:
         raise SettingsError(f"{path}: cover {show.cover!r} not found in {root}")
     for key, music in (("intro_music", show.intro_music_path), ("outro_music", show.outro_music_path)):
         if music and not music.is_file():
-            raise SettingsError(f"{path}: {key} {str(music.relative_to(root))!r} not found in {root}")
+            raise SettingsError(f"{path}: {key} {getattr(show, key)!r} not found in {root}")
     if show.bitrate not in BITRATES:
         raise SettingsError(f"{path}: bitrate must be one of {_listed(BITRATES)} kb/s, not {show.bitrate}")
     if show.channels not in (1, 2):

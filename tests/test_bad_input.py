@@ -91,6 +91,18 @@ def closed_port_url() -> str:
         return f"http://127.0.0.1:{unused.getsockname()[1]}/post"
 
 
+def truncated_cover(show: Path) -> list[str]:
+    """A cover whose header reads well (square, 1400 px) over pixel data cut short, as a copy
+    interrupted half-way leaves it."""
+    from PIL import Image
+
+    Image.effect_noise((1400, 1400), 60).convert("RGB").save(show / "art.png")
+    data = (show / "art.png").read_bytes()
+    (show / "art.png").write_bytes(data[: len(data) // 2])
+    (show / "podcast.toml").write_text('[show]\ncover = "art.png"\n', encoding="utf-8")
+    return ["build", "keeping.txt"]
+
+
 def damaged_catalog(show: Path) -> list[str]:
     catalog = show / "episodes" / "catalog.json"
     catalog.write_bytes(catalog.read_bytes()[:-40])
@@ -111,8 +123,11 @@ FAILURES = {
     "enormous file": (sparse, r"huge.txt: is 6.0 MB; an article must be at most 5 MB of text$"),
     "endless device": (lambda show: ["build", "/dev/zero"], r"/dev/zero: is more than 5 MB; an article must be at most 5 MB of text$"),
     "URL nothing answers": (lambda show: ["build", closed_port_url()], r"^Error: http://127.0.0.1:\d+/post: cannot fetch it \(.*refused"),
+    "malformed URL": (lambda show: ["build", "http://a:b/post"], r"^Error: http://a:b/post: cannot fetch it \(nonnumeric port"),
     "page with no article": (article(b"<html><body><script>var page = 1;</script></body></html>"), r"input.txt: found no article text in this HTML page$"),
     "script folder among articles": (lambda show: ["build", "keeping.txt", "scripts/notes-on-keeping-things"], r"a script folder is rebuilt on its own, not with other sources$"),
+    "music file not found": (settings('[show]\nintro_music = "/nowhere/intro.ogg"\n'), r"podcast.toml: intro_music '/nowhere/intro.ogg' not found in "),
+    "cover cut short": (truncated_cover, r"art.png: not a readable image \(image file is truncated"),
     "setting of the wrong type": (settings('[show]\nrate = "fast"\n'), r"podcast.toml: rate must be a whole number, not 'fast'$"),
     "unknown setting": (settings('[show]\ncolour = "red"\n'), r"podcast.toml: unknown setting 'colour' \(known: title, "),
     "unknown table": (settings('[podcast]\ntitle = "x"\n'), r"unknown table \[podcast\]; settings go under \[show\]$"),
