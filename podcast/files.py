@@ -26,6 +26,8 @@ from podcast.errors import BusyError, PublishError
 
 _RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths in one step
 _AT_FDCWD = -100
+_UMASK = os.umask(0o022)  # read once (umask can only be read by setting it) and put back
+os.umask(_UMASK)
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -35,6 +37,9 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); a published file must be readable by the web
+        # server that episodes/ is copied to, like any file the user creates.
+        os.fchmod(descriptor, 0o666 & ~_UMASK)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
             file.flush()
@@ -43,6 +48,20 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_if_changed(path: Path, data: bytes | str) -> None:
+    """`atomic_write`, unless `path` already holds exactly `data`: each write syncs the disk and
+    gives the file a new modification time, which tells podcast apps (through the server's
+    ETag) to fetch it again."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic_write(path, data)
 
 
 @contextmanager

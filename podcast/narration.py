@@ -25,7 +25,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from podcast.article import Article
 from podcast.errors import ScriptError
-from podcast.files import atomic_write
+from podcast.files import write_if_changed
 from podcast.spoken import sentences, speakable
 
 EPISODE_FILE = "episode.toml"
@@ -208,12 +208,12 @@ def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
             )
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        _write_if_changed(folder / name, text)
+        write_if_changed(folder / name, text)
     for stale in _segment_files(folder):
         if stale.name not in files:
             stale.unlink()
     # JSON strings are valid TOML basic strings, so json.dumps quotes them safely.
-    _write_if_changed(
+    write_if_changed(
         folder / EPISODE_FILE,
         f"title = {json.dumps(script.title, ensure_ascii=False)}\n"
         f"description = {json.dumps(script.description, ensure_ascii=False)}\n"
@@ -239,17 +239,6 @@ def _segment_files(folder: Path) -> list[Path]:
 
 def _fingerprint(files: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(sorted(files.items())).encode("utf-8")).hexdigest()[:16]
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    """Write `text` only where the file does not already hold it: each atomic write syncs the
-    disk, and rewriting every unchanged script file was a large part of a warm rebuild."""
-    try:
-        if path.read_bytes() == text.encode("utf-8"):
-            return
-    except FileNotFoundError:
-        pass
-    atomic_write(path, text)
 
 
 def _read_episode_file(folder: Path) -> dict[str, object]:

@@ -25,11 +25,11 @@ from lxml import etree
 from podcast import __version__
 from podcast.cover import cover_source, published_name
 from podcast.errors import PublishError, SettingsError
-from podcast.files import atomic_write
+from podcast.files import atomic_write, write_if_changed
 from podcast.mix import Chapter, Episode
 from podcast.page import PAGE_FILE, PageEpisode, render_page, show_notes
 from podcast.show import Show
-from podcast.transcript import sidecar_names
+from podcast.transcript import sidecar_names, vtt_time
 
 CATALOG_FILE = "catalog.json"
 FEED_FILE = "feed.xml"
@@ -201,9 +201,7 @@ def _render_published(show: Show, entries: list[Entry]) -> list[tuple[str, bytes
 def _write_published(show: Show, files: list[tuple[str, bytes]]) -> None:
     """Write each file into episodes/, leaving one that is unchanged alone (its ETag with it)."""
     for name, data in files:
-        target = show.episodes_dir / name
-        if not target.is_file() or target.read_bytes() != data:
-            atomic_write(target, data)
+        write_if_changed(show.episodes_dir / name, data)
 
 
 def render_feed(show: Show, entries: list[Entry]) -> bytes:
@@ -335,25 +333,13 @@ class _PodcastIndexEntryTags(BaseEntryExtension):
         if self.chapters:
             chapters = xml_elem(f"{{{PSC_NS}}}chapters", item, version="1.2")
             for chapter in self.chapters:
-                xml_elem(f"{{{PSC_NS}}}chapter", chapters, start=_npt(chapter.start), title=_clean(chapter.title))
+                xml_elem(f"{{{PSC_NS}}}chapter", chapters, start=vtt_time(chapter.start), title=_clean(chapter.title))
         for kind, url in self.sidecars.items():
             if kind == "application/json+chapters":
                 xml_elem(f"{{{PODCAST_NS}}}chapters", item, url=url, type=kind)
             else:
                 xml_elem(f"{{{PODCAST_NS}}}transcript", item, url=url, type=kind)
         return item
-
-
-def _npt(seconds: float) -> str:
-    """A time as Podlove Simple Chapters write it (normal play time, milliseconds).
-
-    >>> _npt(3723.4567)
-    '01:02:03.457'
-    """
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
 def _clean(text: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from podcast.errors import PublishError
-from podcast.files import atomic_write
+from podcast.files import write_if_changed
 from podcast.mix import Cue, Episode
 
 CHAPTERS_VERSION = "1.2.0"
@@ -37,7 +37,7 @@ def write_sidecars(episode: Episode) -> list[Path]:
     paths = [episode.path.with_name(name) for name in sidecar_names(episode.slug)]
     for path, text in zip(paths, (chapters_json(episode), vtt(episode), srt(episode))):
         try:
-            atomic_write(path, text)
+            write_if_changed(path, text)
         except OSError as error:
             raise PublishError(f"{path}: cannot write it ({error.strerror or error})") from None
     return paths

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
 from podcast import files
-from podcast.files import recover, staged, staging_folders
+from podcast.files import atomic_write, recover, staged, staging_folders
 
 def published(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -79,3 +80,9 @@ def test_recover_keeps_the_published_state_a_killed_swap_left(episodes: Path, le
     recover(episodes)
     assert published(episodes) == before
     assert sorted(p.name for p in episodes.parent.iterdir()) == ["episodes"]
+
+
+def test_written_files_get_the_mode_the_umask_allows_not_mkstemps_private_one(tmp_path: Path) -> None:
+    """mkstemp makes private (0600) files; a published feed copied to a web host must not be one."""
+    atomic_write(tmp_path / "feed.xml", "<rss/>")
+    assert stat.S_IMODE((tmp_path / "feed.xml").stat().st_mode) == 0o666 & ~files._UMASK
