@@ -42,7 +42,8 @@ from mutagen.mp3 import MP3
 
 from podcast.article import Article, load_article
 from podcast.errors import SpeechError
-from podcast.mix import BITRATE, SAMPLE_RATE, ffmpeg
+from podcast.ffmpeg import ffmpeg
+from podcast.mix import BITRATE, SAMPLE_RATE
 from podcast.narration import Script, read_script
 from podcast.speech import ENGINES, Request, Voice, speak, wav_seconds
 from podcast.spoken import sentences

@@ -21,7 +21,8 @@ from podcast.cover import check_cover, cover_source, embedded_cover
 from podcast.errors import ScriptError
 from podcast.extract import is_url
 from podcast.files import locked, staged
-from podcast.mix import Sound, SpokenSegment, Tags, mix
+from podcast.episode import Sound, SpokenSegment, Tags
+from podcast.mix import mix
 from podcast.narration import Script, narrate, narrate_digest, read_script, write_script
 from podcast.publish import Entry, publish
 from podcast.publish import load_catalog, remove, write_feed

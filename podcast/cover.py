@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 from podcast.errors import SettingsError
 from podcast.files import atomic_write
 from podcast.show import Show
-from podcast.speech import cache_dir
+from podcast.cache import COVERS, cache_dir
 
 MIN_SIDE, MAX_SIDE = 1400, 3000  # pixels, Apple's limits for show art
 FORMATS = {"JPEG", "PNG"}  # Apple accepts these two only
@@ -70,7 +70,7 @@ def generated_cover(title: str) -> Path:
     """The cover drawn from `title`, drawn now only if this title's cover is not in the cache yet."""
     key = hashlib.sha256(f"{_VERSION}\0{title}".encode()).hexdigest()[:16]
     # Beside the speech cache: per user, shared by every show, safe to delete.
-    path = cache_dir().parent / "covers" / f"{key}.png"
+    path = cache_dir(COVERS) / f"{key}.png"
     if not path.exists():
         atomic_write(path, draw_cover(title))
     return path
@@ -80,7 +80,7 @@ def embedded_cover(cover: Path) -> Path:
     """A JPEG of `cover` at EMBEDDED_SIDE pixels for the MP3's APIC frame, made once per image."""
     data = cover.read_bytes()
     key = hashlib.sha256(f"{_VERSION}\0{EMBEDDED_SIDE}".encode() + data).hexdigest()[:16]
-    path = cache_dir().parent / "covers" / f"{key}-embedded.jpg"
+    path = cache_dir(COVERS) / f"{key}-embedded.jpg"
     if not path.exists():
         try:
             with Image.open(BytesIO(data)) as image:

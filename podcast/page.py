@@ -15,7 +15,7 @@ from datetime import datetime
 from html import escape
 from urllib.parse import quote
 
-from podcast.mix import Chapter
+from podcast.episode import Chapter
 from podcast.show import Show
 
 PAGE_FILE = "index.html"

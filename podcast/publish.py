@@ -26,7 +26,7 @@ from podcast import __version__
 from podcast.cover import cover_source, published_name
 from podcast.errors import PublishError, SettingsError
 from podcast.files import atomic_write, write_if_changed
-from podcast.mix import Chapter, Episode
+from podcast.episode import Chapter, Episode
 from podcast.page import PAGE_FILE, PageEpisode, render_page, show_notes
 from podcast.show import Show
 from podcast.transcript import sidecar_names, vtt_time

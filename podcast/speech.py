@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
+from podcast.cache import SPEECH, cache_dir
 from podcast.errors import SpeechError
 
 SAMPLE_WIDTH = 2  # bytes: every engine here writes 16-bit mono PCM WAV
@@ -190,17 +191,11 @@ def _make_espeak_loadable() -> None:
     os.environ.setdefault("ESPEAK_DATA_PATH", espeakng_loader.get_data_path())
 
 
-def cache_dir() -> Path:
-    """The speech cache, shared by every show of this user (XDG_CACHE_HOME honoured)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "podcast-digest" / "speech"
-
-
 def cache_path(text: str, voice: Voice, engine_version: str) -> Path:
     """Where the WAV of `text` in `voice` lives: same text, voice and engine build, same file."""
     key = json.dumps([engine_version, voice.engine, voice.name, voice.rate, voice.language, text])
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    return cache_dir() / digest[:2] / f"{digest}.wav"
+    return cache_dir(SPEECH) / digest[:2] / f"{digest}.wav"
 
 
 def wav_seconds(path: Path) -> float | None:

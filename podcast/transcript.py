@@ -14,7 +14,7 @@ from typing import Callable
 
 from podcast.errors import PublishError
 from podcast.files import write_if_changed
-from podcast.mix import Cue, Episode
+from podcast.episode import Cue, Episode
 
 CHAPTERS_VERSION = "1.2.0"
 

@@ -41,7 +41,7 @@ def decode_mp3(path: Path) -> "AudioSegment":
 
     from pydub import AudioSegment
 
-    from podcast.mix import ffmpeg
+    from podcast.ffmpeg import ffmpeg
 
     command = [ffmpeg(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "44100", "-"]
     pcm = subprocess.run(command, check=True, capture_output=True).stdout

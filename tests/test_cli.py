@@ -158,7 +158,8 @@ def test_the_show_lexicon_changes_only_the_segments_with_the_word(tmp_path: Path
 def test_no_music_leaves_out_the_chimes_as_the_setting_does(tmp_path: Path) -> None:
     from mutagen.mp3 import MP3
 
-    from podcast.mix import CHIME_LEAD, CHIME_SECONDS, EDGE_PAUSE, SEGMENT_PAUSE
+    from podcast.mix import EDGE_PAUSE, SEGMENT_PAUSE
+    from podcast.music import CHIME_LEAD, CHIME_SECONDS
 
     assert run("build", str(SAMPLE), show=tmp_path).exit_code == 0
     (mp3,) = (tmp_path / "episodes").glob("*.mp3")

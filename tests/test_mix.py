@@ -9,22 +9,13 @@ from mutagen.id3 import ID3, CTOCFlags, PictureType
 from mutagen.mp3 import JOINTSTEREO, MONO, MP3, MPEGFrame
 
 from podcast.errors import AudioError
-from podcast.mix import (
-    CHIME_LEAD,
-    CHIME_LUFS,
-    CHIME_SECONDS,
-    EDGE_PAUSE,
-    MUSIC_SOLO,
-    PARAGRAPH_PAUSE,
-    SEGMENT_PAUSE,
-    Sound,
-    SpokenSegment,
-    Tags,
-    ffmpeg,
-    mix,
-)
+from podcast.cache import CHUNKS, cache_dir
+from podcast.episode import Sound, SpokenSegment, Tags
+from podcast.ffmpeg import ffmpeg
+from podcast.mix import EDGE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, mix
+from podcast.music import CHIME_LEAD, CHIME_LUFS, CHIME_SECONDS, MUSIC_SOLO
 from podcast.narration import Script
-from podcast.speech import Request, Voice, cache_dir, speak, wav_seconds
+from podcast.speech import Request, Voice, speak, wav_seconds
 
 SEGMENTS = {
     "Introduction": [["Welcome to the test show.", "Two chapters follow."]],
@@ -88,7 +79,7 @@ def test_decoded_audio_matches_the_duration(episode, decode) -> None:
 
 
 def mp3_cache() -> set[Path]:
-    return set((cache_dir().parent / "mp3").glob("*/*.mp3"))
+    return set(cache_dir(CHUNKS).glob("*/*.mp3"))
 
 
 def test_an_edited_segment_is_the_only_chunk_encoded_again(spoken: list[SpokenSegment], tmp_path: Path) -> None:

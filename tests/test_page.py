@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from podcast.mix import Chapter
+from podcast.episode import Chapter
 from podcast.page import PageEpisode, render_page
 from podcast.show import Show
 

@@ -17,7 +17,7 @@ from lxml import etree
 
 from podcast.article import parse_article
 from podcast.errors import ArticleError
-from podcast.mix import Chapter
+from podcast.episode import Chapter
 from podcast.narration import narrate
 from podcast.publish import Entry, render_feed
 from podcast.show import Show

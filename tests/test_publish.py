@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from podcast.cover import generated_cover
 from podcast.errors import PublishError, SettingsError
-from podcast.mix import Chapter, Episode
+from podcast.episode import Chapter, Episode
 from podcast.publish import Entry, load_catalog, missing_settings, podcast_guid, publish, remove, render_feed, write_feed
 from podcast.show import APPLE_CATEGORIES, Show
 

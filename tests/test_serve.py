@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from podcast.errors import ServeError
-from podcast.mix import Chapter, Episode
+from podcast.episode import Chapter, Episode
 from podcast.publish import publish
 from podcast.serve import make_server
 from podcast.show import Show, load_show

@@ -19,7 +19,8 @@ from mutagen.id3 import ID3
 
 from podcast.build import build
 from podcast.cli import cli
-from podcast.mix import Chapter, Cue, Episode, ffmpeg
+from podcast.episode import Chapter, Cue, Episode
+from podcast.ffmpeg import ffmpeg
 from podcast.narration import read_script
 from podcast.publish import remove
 from podcast.show import load_show
