@@ -110,7 +110,8 @@ def build(
         art = artist.submit(lambda: embedded_cover(cover_source(show)))
         pieces = _spoken(show, narration, progress)
         tags = Tags(show.title, show.author, str(dt.date.today().year), art.result())
-    sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path)
+    sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path,
+                  show.ffmpeg_setting)
     episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode)
     return publish(show, episode)

@@ -15,7 +15,7 @@ from pathlib import Path
 from podcast.cache import CHUNKS, cache_dir
 from podcast.episode import Sound
 from podcast.errors import AudioError
-from podcast.ffmpeg import raw_input, run
+from podcast.ffmpeg import limiter, raw_input, run
 from podcast.music import Jingle, fit
 from podcast.speech import SAMPLE_WIDTH
 
@@ -115,26 +115,34 @@ def encode(pcm: bytes, frame_rate: int, gain: float, music: list[tuple[Jingle, f
     file), so quiet and loud sentences keep their balance; the limiter only touches the rare
     peaks that the gain would push too high.
     """
+    layout = "stereo" if sound.channels == 2 else "mono"
+    # Each input of the mix in one sample format and layout: amerge cannot choose them itself.
+    common = f"aformat=sample_fmts=flt:channel_layouts={layout}"
     speech = [f"volume={gain:.2f}dB", f"aresample={sound.sample_rate}"]
     if sound.channels == 2:
         speech.append("pan=stereo|c0=c0|c1=c0")  # both sides at full level, as dual-mono was measured
-    inputs, branches = raw_input("pipe:0", frame_rate), [f"[0:a]{','.join(speech)}[a0]"]
+    inputs, branches = raw_input("pipe:0", frame_rate), [f"[0:a]{','.join(speech + ([common] if music else []))}[a0]"]
     files = 0
     for index, (jingle, start) in enumerate(music, 1):
         if jingle.source:  # a file: the next input; else the chime, generated inside the graph
             files += 1
             inputs += jingle.source
         origin = f"[{files}:a]" if jingle.source else jingle.generator + ","
-        shaped = [fit(sound), f"volume={jingle.gain:.2f}dB", *jingle.shape, f"adelay={round(start * sound.sample_rate)}S:all=1"]
+        delay = "|".join([f"{round(start * sound.sample_rate)}S"] * sound.channels)
+        # Padded without end, so the mix lasts exactly as long as the speech.
+        shaped = [fit(sound), f"volume={jingle.gain:.2f}dB", *jingle.shape, f"adelay={delay}", "apad", common]
         branches.append(f"{origin}{','.join(shaped)}[a{index}]")
     mixed = "".join(f"[a{index}]" for index in range(len(branches)))
-    if music:
-        mixed += f"amix=inputs={len(branches)}:duration=first:normalize=0,"
-    limiter = f"volume={MP3_LEVEL_LOSS_DB}dB,alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true"
+    if music:  # the inputs' channels side by side, then summed as they are: each is already at its level
+        sums = "|".join(f"c{side}=" + "+".join(f"c{k * sound.channels + side}" for k in range(len(branches)))
+                        for side in range(sound.channels))
+        mixed += f"amerge=inputs={len(branches)},pan={layout}|{sums},"
+    mixed += ",".join([f"volume={MP3_LEVEL_LOSS_DB}dB", *limiter(10 ** (LIMIT_DBFS / 20), sound.sample_rate)])
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # chunks encode in threads
     try:
         run(
-            [*inputs, "-filter_complex", ";".join([*branches, f"{mixed}{limiter}[out]"]), "-map", "[out]",
+            sound.ffmpeg,
+            [*inputs, "-filter_complex", ";".join([*branches, f"{mixed}[out]"]), "-map", "[out]",
              "-c:a", "libmp3lame", "-b:a", f"{sound.bitrate}k", "-ar", str(sound.sample_rate),
              "-ac", str(sound.channels), "-joint_stereo", "1", "-write_xing", "0", "-id3v2_version", "0",
              "-f", "mp3", "-y", str(temporary)],

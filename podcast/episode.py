@@ -72,3 +72,4 @@ class Sound:
     music: bool = True  # an intro and an outro: the files below, else a chime made here
     intro: Path | None = None  # any audio file ffmpeg reads
     outro: Path | None = None
+    ffmpeg: str = ""  # which ffmpeg makes it: "" the imageio-ffmpeg wheel's, "system" or a path

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import subprocess
+import tempfile
 import warnings
 import wave
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ with warnings.catch_warnings():
 from podcast.chunks import ENCODERS, LIMIT_DBFS, MP3_DELAY, MP3_LEVEL_LOSS_DB, chunk, placer
 from podcast.episode import Chapter, Cue, Episode, Sound, SpokenSegment, Tags
 from podcast.errors import AudioError
-from podcast.ffmpeg import METER, QUIET, TARGET_LUFS, ffmpeg, gain, integrated, raw_input
+from podcast.ffmpeg import METER, QUIET, TARGET_LUFS, chosen, ffmpeg, gain, integrated, raw_input
 from podcast.music import (
     CHIME_HZ,
     CHIME_LEAD,
@@ -61,7 +62,7 @@ GAIN_KEPT_LU = 0.5
 # How pieces become an episode: part of every MP3's fingerprint, so a new recipe re-encodes.
 _RECIPE = [SENTENCE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, EDGE_PAUSE, FADE_MS, SILENCE_DBFS, TARGET_LUFS, LIMIT_DBFS,
            MP3_LEVEL_LOSS_DB, MUSIC_LUFS, MUSIC_SOLO, MUSIC_FADE, OUTRO_SECONDS, CHIME_SECONDS, CHIME_LUFS, CHIME_LEAD,
-           CHIME_HZ, CHIME_PARTIALS, "chunks", MP3_DELAY]
+           CHIME_HZ, CHIME_PARTIALS, "chunks", MP3_DELAY, "amerge"]
 
 
 def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sound: Sound = Sound()) -> Episode:
@@ -76,6 +77,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
     made from the same pieces, settings, tags and music (its fingerprint is in its provenance
     record) is kept as it is: encoding is most of a build's time.
     """
+    sound = dataclasses.replace(sound, ffmpeg=chosen(sound.ffmpeg))  # so the fingerprint names the one in force
     frame_rate = _frame_rate(spoken)
     silence = lambda seconds: bytes(SAMPLE_WIDTH * round(seconds * frame_rate))  # noqa: E731
     intro, outro = (jingle(sound.intro, sound, True), jingle(sound.outro, sound, False)) if sound.music else (None, None)
@@ -85,7 +87,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
     path.parent.mkdir(parents=True, exist_ok=True)
     joined = path.with_name(f".{path.name}.{os.getpid()}.pcm")
     frames = 0  # so far: where the next part starts
-    with _Sink(None if encoded else joined, frame_rate) as sink:
+    with _Sink(None if encoded else joined, frame_rate, sound.ffmpeg) as sink:
 
         def add(data: bytes) -> None:
             nonlocal frames
@@ -138,21 +140,25 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
             Chapter(segment.title, at(start) if start else 0.0, end) for segment, start, end in zip(spoken, starts, ends)
         )
         if not encoded:
-            join(parts, script.title, tags, chapters, Provenance(fingerprint, episode_gain, samples), path)
+            join(parts, script.title, tags, chapters, Provenance(fingerprint, episode_gain, samples), path, sound.ffmpeg)
     return Episode(script.slug, script.title, path, duration, chapters, script.description,
                    tuple(Cue(text, at(first), at(end)) for text, first, end in cues))
 
 
 class _Sink:
     """Where the joined speech goes when it is to be encoded: a raw file beside the MP3 and, at
-    the same time on the other core, ffmpeg measuring its loudness. Nowhere when it is not."""
+    the same time on the other core, ffmpeg measuring its loudness. Nowhere when it is not.
 
-    def __init__(self, path: Path | None, frame_rate: int) -> None:
+    The meter's report goes to a temporary file: ffmpeg before 6.0 logs a line per 100 ms of
+    audio, which would fill a pipe nobody reads until the end and stall both processes."""
+
+    def __init__(self, path: Path | None, frame_rate: int, setting: str) -> None:
         self.path = path
-        command = [ffmpeg(), *QUIET, *raw_input("pipe:0", frame_rate), "-af", METER, "-f", "null", "-"]
         self.file = path.open("wb") if path else None
+        self.report = tempfile.TemporaryFile() if path else None
         self.meter = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [ffmpeg(setting), *QUIET, *raw_input("pipe:0", frame_rate), "-af", METER, "-f", "null", "-"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.report,
         ) if path else None
 
     def write(self, data: bytes) -> None:
@@ -165,10 +171,12 @@ class _Sink:
 
     def loudness(self) -> float:
         """Integrated loudness in LUFS of everything written, once it is all written."""
-        assert self.file and self.meter, "nothing was written to measure"
+        assert self.file and self.meter and self.report, "nothing was written to measure"
         self.file.close()
-        _output, report = self.meter.communicate()
-        return integrated(report.decode(errors="replace"), self.meter.returncode, "measure the loudness of the episode")
+        self.meter.communicate()
+        self.report.seek(0)
+        report = self.report.read().decode(errors="replace")
+        return integrated(report, self.meter.returncode, "measure the loudness of the episode")
 
     def __enter__(self) -> _Sink:
         return self
@@ -180,6 +188,8 @@ class _Sink:
         if self.file and self.path:
             self.file.close()
             self.path.unlink(missing_ok=True)
+        if self.report:
+            self.report.close()
 
 
 def _frame_rate(spoken: list[SpokenSegment]) -> int:

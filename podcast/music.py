@@ -52,7 +52,7 @@ def jingle(path: Path | None, sound: Sound, intro: bool) -> Jingle:
         return Jingle((), CHIME_LEAD if intro else CHIME_SECONDS, (), 0.0, generator)
     role = "intro" if intro else "outro"
     source = ("-t", str(MUSIC_SOLO + MUSIC_FADE if intro else OUTRO_SECONDS), "-i", str(path))
-    loudness, length = measure(source, fit(sound), f"read the {role} music {path}")
+    loudness, length = measure(sound.ffmpeg, source, fit(sound), f"read the {role} music {path}")
     if length is None:
         raise AudioError(f"ffmpeg cannot tell how long the {role} music {path} is")
     if intro:

@@ -92,6 +92,9 @@ class Show:
     intro_music: str = ""  # any audio file ffmpeg reads, relative to the show folder
     outro_music: str = ""
     lock_timeout: int = 600  # seconds a build waits for another build of this show to end
+    # Which ffmpeg makes the MP3: empty, the imageio-ffmpeg wheel's; "system", the one on PATH;
+    # or its path (relative to the show folder). PODCAST_FFMPEG in the environment overrides it.
+    ffmpeg: str = ""
     # Not a setting: the folder a build writes episodes/ into (a staging copy, see files.staged).
     output: Path | None = None
 
@@ -114,6 +117,13 @@ class Show:
     @property
     def outro_music_path(self) -> Path | None:
         return self.root / self.outro_music if self.outro_music else None
+
+    @property
+    def ffmpeg_setting(self) -> str:
+        """The `ffmpeg` setting with a relative path made absolute against the show folder."""
+        if self.ffmpeg in ("", "system") or "/" not in self.ffmpeg:
+            return self.ffmpeg
+        return str(self.root / Path(self.ffmpeg).expanduser())
 
     @property
     def feed_url(self) -> str:

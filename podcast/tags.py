@@ -47,10 +47,10 @@ def read_provenance(path: Path) -> Provenance:
 
 
 def join(parts: tuple[Path, ...], title: str, tags: Tags, chapters: tuple[Chapter, ...], provenance: Provenance,
-         path: Path) -> None:
+         path: Path, setting: str) -> None:
     """Concatenate the chunks' frames into a temporary file beside `path`, have ffmpeg copy them
     with the tags, chapters, cover and provenance written in front, and rename the result into
-    place, so a failure never leaves half an episode published."""
+    place, so a failure never leaves half an episode published. `setting` names the ffmpeg."""
     frames = path.with_name(f".{path.name}.{os.getpid()}.frames")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     inputs = ["-f", "mp3", "-i", str(frames), "-f", "ffmetadata", "-i", "pipe:0"]
@@ -67,6 +67,7 @@ def join(parts: tuple[Path, ...], title: str, tags: Tags, chapters: tuple[Chapte
                 with part.open("rb") as chunk:
                     shutil.copyfileobj(chunk, out)
         run(
+            setting,
             [*inputs, "-map", "0:a", "-c:a", "copy", *cover, "-map_metadata", "1", "-map_chapters", "1",
              # ID3v2.3, the version the most podcast apps read; bitexact: no TSSE naming ffmpeg's version
              "-write_xing", "0", "-id3v2_version", "3", "-fflags", "+bitexact", "-f", "mp3", "-y", str(temporary)],

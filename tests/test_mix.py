@@ -42,7 +42,7 @@ def loudness(path: Path, *reading: str) -> tuple[float, float]:
     """Integrated loudness (LUFS, mono as dual-mono) and true peak (dBTP), as ffmpeg's ebur128
     reports them; `reading`: ffmpeg's options for which part of the file."""
     command = [ffmpeg(), "-nostdin", "-hide_banner", "-nostats", *reading, "-i", str(path),
-               "-af", "ebur128=peak=true:dualmono=true:framelog=quiet", "-f", "null", "-"]
+               "-af", "ebur128=peak=true:dualmono=true", "-f", "null", "-"]
     report = subprocess.run(command, check=True, capture_output=True, text=True).stderr
     summary = report[report.rindex("Summary:"):]
     integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
