@@ -1,7 +1,14 @@
-"""The user's cache, shared by every show: where each kind of entry lives."""
+"""The user's cache, shared by every show: where each kind of entry lives, and how an entry is
+known to be the one that was made.
+
+Every entry has a seal beside it (`<name>.sha256`): the SHA-256 of its bytes, written as it was
+made. An entry whose bytes do not match its seal (cut short, emptied, zeroed, replaced by
+another entry, or made by a process killed before sealing it) is made again, never used.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -14,3 +21,26 @@ def cache_dir(kind: str) -> Path:
     """The folder of one kind of cache entry (XDG_CACHE_HOME honoured)."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "podcast-digest" / kind
+
+
+def sealed(path: Path) -> bytes | None:
+    """The entry's bytes if they are the ones sealed when it was made; None if it is missing,
+    unsealed or damaged."""
+    try:
+        data, seal = path.read_bytes(), _seal(path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == seal.strip() else None
+
+
+def seal(path: Path, data: bytes) -> None:
+    """Record that `data` are the bytes of the entry at `path` (written before or after it:
+    until both are in place the entry is not used)."""
+    target = _seal(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(hashlib.sha256(data).hexdigest() + "\n", encoding="ascii")
+    os.replace(temporary, target)
+
+
+def _seal(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")

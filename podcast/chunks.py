@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from podcast.cache import CHUNKS, cache_dir
+from podcast.cache import CHUNKS, cache_dir, seal, sealed
 from podcast.episode import Sound
 from podcast.errors import AudioError
 from podcast.ffmpeg import limiter, raw_input, run
@@ -53,12 +53,13 @@ def chunk(joined: Path, start: int, end: int, frame_rate: int, gain: float, musi
         digest.update(hashlib.sha256(Path(jingle.source[-1]).read_bytes() if jingle.source else b"").digest())
     key = digest.hexdigest()
     path = cache_dir(CHUNKS) / key[:2] / f"{key}.mp3"
-    try:
-        return path, mp3_samples(path.read_bytes())  # a damaged entry is encoded again, never used
-    except (OSError, AudioError):
+    data = sealed(path)  # a damaged entry is encoded again, never used
+    if data is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         encode(pcm, frame_rate, gain, music, sound, path)
-        return path, mp3_samples(path.read_bytes())
+        data = path.read_bytes()
+        seal(path, data)
+    return path, mp3_samples(data)
 
 
 _BITRATES = {True: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),  # MPEG-1 layer III, kb/s

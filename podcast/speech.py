@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from podcast.cache import SPEECH, cache_dir
+from podcast.cache import SPEECH, cache_dir, seal, sealed
 from podcast.errors import SpeechError
 
 SAMPLE_WIDTH = 2  # bytes: every engine here writes 16-bit mono PCM WAV
@@ -225,14 +225,12 @@ def plausible(text: str, seconds: float, rate: int) -> bool:
     return expected * 0.25 <= seconds <= expected * 4 + 2
 
 
-def _usable(wav: Path, text: str, rate: int) -> bool:
-    """Whether a cache entry is whole and of the right length: a damaged one is made again, never used.
-
-    The same checks as a fresh synthesis passes, so an entry cut short, zeroed, overwritten or
-    with a header of another format is caught whether its header still adds up or not.
-    """
-    seconds = wav_seconds(wav)
-    return seconds is not None and plausible(text, seconds, rate)
+def _usable(wav: Path) -> bool:
+    """Whether a cache entry is the WAV that was synthesised and checked for its text: its bytes
+    match the seal written when it was made. A damaged one is made again, never used: cut
+    short (with its header fixed or not), zeroed behind an intact header, or another
+    sentence's WAV under its name."""
+    return sealed(wav) is not None
 
 
 # --- inside a worker process -------------------------------------------------------------
@@ -268,6 +266,7 @@ def _synthesize(text: str, target: Path, voice: Voice) -> None:
         engine.synthesize(text, temporary)
         seconds = wav_seconds(temporary)
         if seconds is not None and plausible(text, seconds, rate):
+            seal(target, temporary.read_bytes())
             os.replace(temporary, target)
             return
     temporary.unlink(missing_ok=True)
@@ -342,7 +341,7 @@ def speak(
     pieces = [Piece(r.text, cache_path(r.text, r.voice, versions[r.voice.engine])) for r in requests]
     missing: dict[Path, Request] = {}
     for request, piece in zip(requests, pieces):
-        if piece.wav not in missing and not _usable(piece.wav, request.text, request.voice.rate):
+        if piece.wav not in missing and not _usable(piece.wav):
             missing[piece.wav] = request
     progress(len(pieces) - len(missing))
     if not missing:

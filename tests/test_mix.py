@@ -294,13 +294,36 @@ def test_no_join_jumps_more_than_the_speech_itself(plain, spoken: list[SpokenSeg
     assert at_joins <= in_speech / 2, (at_joins, in_speech)
 
 
-def test_a_damaged_cached_chunk_is_encoded_again(spoken: list[SpokenSegment], tmp_path: Path) -> None:
-    """A chunk cut short in the cache (a full disk, a crash of another tool) is never joined into an episode."""
+def _without_last_frame(data: bytes) -> bytes:
+    """An MP3 chunk cut at a frame boundary: every whole frame but the last (64 kb/s, 44.1 kHz)."""
+    starts, offset = [], 0
+    while offset < len(data):
+        starts.append(offset)
+        offset += 144 * 64000 // 44100 + ((data[offset + 2] >> 1) & 1)
+    return data[: starts[-1]]
+
+
+# What can happen to a cached chunk (a full disk, a crash, another tool), by what it does to the
+# chunks: each is given the damaged bytes of itself and of the next chunk in the cache.
+DAMAGED_CHUNK = {
+    "cut mid-frame": lambda own, other: own[:-100],
+    "empty": lambda own, other: b"",
+    "cut at a frame boundary": lambda own, other: _without_last_frame(own),
+    "another chunk under its name": lambda own, other: other,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_CHUNK, ids=list(DAMAGED_CHUNK))
+def test_a_damaged_cached_chunk_is_encoded_again(damage: str, spoken: list[SpokenSegment], tmp_path: Path) -> None:
+    """A chunk that is not the bytes sealed when it was encoded is never joined into an episode:
+    it is encoded again, and the episode comes out as before, to the byte."""
     script = Script("Damaged", "damaged", "", ())
-    first = mix(script, spoken[:2], Tags("Show", "Me", "2026"), tmp_path / "first.mp3")
-    made = mp3_cache()
-    for chunk in made:
-        chunk.write_bytes(chunk.read_bytes()[:-100])
-    second = mix(script, spoken[:2], Tags("Show", "Me", "2026"), tmp_path / "second.mp3")
+    first = mix(script, spoken, Tags("Show", "Me", "2026"), tmp_path / "first.mp3")
+    made = sorted(mp3_cache())
+    assert len(made) >= 2
+    contents = [chunk.read_bytes() for chunk in made]
+    for index, chunk in enumerate(made):
+        chunk.write_bytes(DAMAGED_CHUNK[damage](contents[index], contents[(index + 1) % len(made)]))
+    second = mix(script, spoken, Tags("Show", "Me", "2026"), tmp_path / "second.mp3")
     frames = [path.read_bytes()[ID3(path).size :] for path in (first.path, second.path)]
     assert frames[0] == frames[1] and second == dataclasses.replace(first, path=second.path)

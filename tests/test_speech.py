@@ -1,3 +1,4 @@
+import array
 import importlib.util
 import sys
 import wave
@@ -53,8 +54,39 @@ def _wav(channels: int, width: int, rate: int, seconds: float) -> bytes:
     return buffer.getvalue()
 
 
+def _cut_with_fixed_header(data: bytes) -> bytes:
+    """The first half of a WAV's samples, under a header that says exactly that many."""
+    import io
+
+    with wave.open(io.BytesIO(data)) as original:
+        frames = original.readframes(original.getnframes() // 2)
+        rate = original.getframerate()
+    return _samples(frames, rate)
+
+
+def _samples(frames: bytes, rate: int) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(frames)
+    return buffer.getvalue()
+
+
+def _another_sentences(data: bytes) -> bytes:
+    """The WAV of another sentence, a little shorter but still plausible for this one's words."""
+    (other,) = speak([Request("This is another sentence, which is spoken in its own place.", "B")], VOICE)
+    return other.wav.read_bytes()
+
+
 DAMAGE = {
     "truncated": lambda data: data[: len(data) // 2],
+    "samples zeroed, header intact": lambda data: data[:44] + bytes(len(data) - 44),
+    "cut, with a fixed header": _cut_with_fixed_header,
+    "another sentence's WAV": _another_sentences,
     "zero-length": lambda data: b"",
     "header only": lambda data: data[:44],
     "garbage": lambda data: bytes(range(256)) * 40,
@@ -69,10 +101,13 @@ def test_a_damaged_cache_entry_is_synthesised_again(damage: str, tmp_path: Path)
     text = f"This entry will be damaged on purpose: {damage}."
     (piece,) = speak([Request(text, "A")], VOICE)
     data = piece.wav.read_bytes()
-    piece.wav.write_bytes(DAMAGE[damage](data))
+    damaged = DAMAGE[damage](data)
+    piece.wav.write_bytes(damaged)
     done: list[int] = []
     (again,) = speak([Request(text, "A")], VOICE, done.append)
     assert done == [0, 1]  # counted as missing, then synthesised
+    made = again.wav.read_bytes()
+    assert made != damaged and max(array.array("h", made[44:])) > 1000  # speech, not silence
     # Not byte-equal: pyttsx3's espeak driver writes the file before appending the samples
     # that arrive with espeak-ng's end-of-message event, so the last few ms of the closing
     # pause vary with timing (seen: 235 frames). The speech itself is the same length.
