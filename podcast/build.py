@@ -24,7 +24,7 @@ from podcast.files import locked, staged
 from podcast.episode import Sound, SpokenSegment, Tags
 from podcast.mix import mix
 from podcast.narration import Script, narrate, narrate_digest, read_script, write_script
-from podcast.publish import Entry, publish
+from podcast.publish import Entry, discard_damaged, publish
 from podcast.publish import load_catalog, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.speech import Request, Voice, speak
@@ -112,6 +112,7 @@ def build(
         tags = Tags(show.title, show.author, str(dt.date.today().year), art.result())
     sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path,
                   show.ffmpeg_setting)
+    discard_damaged(show, narration.slug)  # a damaged or missing published MP3 is made again, never kept
     episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode)
     return publish(show, episode)
@@ -164,9 +165,10 @@ def _title_from_name(source: Source) -> str:
 
 
 @publishes
-def refresh_feed(show: Show) -> None:
-    """Regenerate the feed (and what is published with it) from the catalog, all or nothing."""
-    write_feed(show, load_catalog(show))
+def refresh_feed(show: Show) -> dict[str, str]:
+    """Regenerate the feed (and what is published with it) from the catalog, all or nothing;
+    returns the episodes left out because their MP3 is damaged or missing (slug -> why)."""
+    return write_feed(show, load_catalog(show))
 
 
 @publishes

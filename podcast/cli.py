@@ -133,7 +133,9 @@ def feed(show_dir: Path) -> None:
     from podcast.build import refresh_feed
 
     show = load_show(show_dir)
-    refresh_feed(show, waiting=_waiting)
+    for slug, problem in refresh_feed(show, waiting=_waiting).items():
+        click.echo(f"Warning: episode {slug!r} left out of the feed: {problem}; "
+                   f"`podcast build scripts/{slug}` makes it again", err=True)
     click.echo(f"Feed: {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
 

@@ -157,7 +157,8 @@ def test_a_mistake_is_one_line_and_the_published_show_is_unchanged(case: str, sh
 @pytest.mark.parametrize(
     ("tool", "message"),
     [
-        ("ffmpeg", "Error: ffmpeg not found: install ffmpeg or `pip install imageio-ffmpeg`"),
+        ("ffmpeg", "Error: the imageio-ffmpeg wheel's ffmpeg is missing: `pip install imageio-ffmpeg`, "
+                   'or set ffmpeg = "system" to use an installed one'),
         ("espeak-ng", "Error: speech failed in 'Introduction': no espeak-ng found: install espeak-ng or `pip install espeakng-loader`"),
         ("piper", "Error: the piper engine is not installed: pip install 'podcast-digest[neural]'"),
     ],

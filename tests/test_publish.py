@@ -580,3 +580,57 @@ def test_show_notes_and_psc_chapters_carry_the_chapter_times(tmp_path):
     assert [(c.get("start"), c.get("title")) for c in item.find(f"{psc}chapters")] == [
         ("00:00:00.000", "Introduction"), ("00:01:01.250", "A <point>"), ("01:01:40.000", "Wrap-up"),
     ]
+
+
+def _other_episodes_mp3(mp3: Path) -> bytes:
+    """Another episode's MP3 (the same audio retitled: of nearly the same size) under this one's name."""
+    from click.testing import CliRunner
+
+    from podcast.cli import cli
+
+    other = mp3.parents[2] / "other-show"
+    sample = Path(__file__).resolve().parents[1] / "articles" / "sample.md"
+    assert CliRunner().invoke(cli, ["build", str(sample), "--title", "Another", "--show", str(other)]).exit_code == 0
+    return next((other / "episodes").glob("*.mp3")).read_bytes()
+
+
+# What can happen to a published MP3 behind the show's back, and what `podcast feed` says of it.
+DAMAGED_PUBLISHED = {
+    "deleted by hand": (lambda mp3: mp3.unlink(), "is missing"),
+    "truncated": (lambda mp3: mp3.write_bytes(mp3.read_bytes()[: mp3.stat().st_size // 2]), "bytes, not the"),
+    "bytes changed, same size": (lambda mp3: mp3.write_bytes(mp3.read_bytes()[:-4096] + bytes(4096)), "its bytes changed"),
+    "another episode's file": (lambda mp3: mp3.write_bytes(_other_episodes_mp3(mp3)), "not the"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_PUBLISHED, ids=list(DAMAGED_PUBLISHED))
+def test_a_damaged_published_mp3_is_reported_by_feed_and_made_again_by_the_next_build(damage: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from podcast.cli import cli
+
+    show = tmp_path / "show"
+    sample = Path(__file__).resolve().parents[1] / "articles" / "sample.md"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(sample), "--show", str(show)]).exit_code == 0
+    (entry,) = load_catalog(Show(show))
+    mp3 = show / "episodes" / entry.filename
+    published = mp3.read_bytes()
+    assert entry.size == len(published) and len(entry.sha256) == 64
+
+    harm, said = DAMAGED_PUBLISHED[damage]
+    harm(mp3)
+    result = runner.invoke(cli, ["feed", "--show", str(show)])
+    assert result.exit_code == 0
+    warning = f"Warning: episode {entry.slug!r} left out of the feed: {entry.filename} "
+    assert any(line.startswith(warning) and said in line for line in result.output.splitlines()), result.output
+    assert feedparser.parse((show / "episodes" / "feed.xml").read_bytes()).entries == []  # no enclosure that fails
+
+    rebuilt = runner.invoke(cli, ["build", str(show / "scripts" / entry.slug), "--show", str(show)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert mp3.read_bytes() == published  # made again from the cached chunks, to the byte
+    (again,) = load_catalog(Show(show))
+    assert (again.guid, again.size, again.sha256) == (entry.guid, entry.size, entry.sha256)
+    (item,) = feedparser.parse((show / "episodes" / "feed.xml").read_bytes()).entries
+    assert item.enclosures[0].length == str(len(published))
+    assert "left out of the feed" not in runner.invoke(cli, ["feed", "--show", str(show)]).output
