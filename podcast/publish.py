@@ -9,13 +9,11 @@ re-synthesising anything.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -28,16 +26,13 @@ from podcast import __version__
 from podcast.cover import cover_source, published_name
 from podcast.errors import PublishError, SettingsError
 from podcast.files import atomic_write, write_if_changed
+from podcast.integrity import checked, damaged
 from podcast.episode import Chapter, Episode
 from podcast.page import PAGE_FILE, PageEpisode, render_page, show_notes
 from podcast.show import Show
 from podcast.transcript import sidecar_names, vtt_time
 
 CATALOG_FILE = "catalog.json"
-# In the show folder, not published: the size, modification time and SHA-256 each published MP3
-# had when it was last read, so a file neither changed is trusted without reading it again.
-# Deleting it costs one reading of each MP3.
-CHECKED_FILE = ".podcast.checked"
 FEED_FILE = "feed.xml"
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -113,7 +108,7 @@ def publish(show: Show, episode: Episode, now: datetime | None = None) -> Entry:
     if episode.path.resolve() != expected.resolve():
         raise PublishError(f"{episode.path}: the feed serves episode {episode.slug!r} from {expected}; put the MP3 there")
     try:
-        size, sha256 = _checked(show, [episode.path.name])[episode.path.name] or (-1, "")
+        size, sha256 = checked(show, [episode.path.name])[episode.path.name] or (-1, "")
     except OSError as error:
         raise PublishError(f"{episode.path}: cannot publish it ({error.strerror})") from None
     if size < 0:
@@ -166,70 +161,12 @@ def write_feed(show: Show, entries: list[Entry]) -> dict[str, str]:
     return damaged(show, entries)
 
 
-def damaged(show: Show, entries: list[Entry]) -> dict[str, str]:
-    """Slug -> what is wrong, for each episode whose published MP3 is not the file the catalog
-    recorded: missing, another size, or other bytes. Such an episode is left out of the feed
-    and the page (never an enclosure that fails or plays half), and its next build makes it again.
-
-    A file whose size and modification time are those CHECKED_FILE remembers is not read
-    again, so a rebuild or `podcast feed` reads no MP3 that nothing touched.
-    """
-    found = {}
-    checked = _checked(show, [entry.filename for entry in entries])
-    for entry in entries:
-        size, sha256 = checked[entry.filename] or (-1, "")
-        if size < 0:
-            found[entry.slug] = f"{entry.filename} is missing"
-        elif size != entry.size:
-            found[entry.slug] = f"{entry.filename} is {size} bytes, not the {entry.size} published"
-        elif entry.sha256 and sha256 != entry.sha256:
-            found[entry.slug] = f"{entry.filename} is not the file published (its bytes changed)"
-    return found
-
-
-def _checked(show: Show, names: list[str]) -> dict[str, tuple[int, str] | None]:
-    """Size and SHA-256 of each named file in episodes/ (None: there is none), each read only if
-    its size or modification time is not the one CHECKED_FILE remembers."""
-    memo_path = show.root / CHECKED_FILE
-    try:
-        memo = json.loads(memo_path.read_bytes())
-        if not isinstance(memo, dict):
-            memo = {}
-    except (OSError, ValueError):
-        memo = {}
-    result: dict[str, tuple[int, str] | None] = {}
-    changed = False
-    for name in names:
-        path = show.episodes_dir / name
-        try:
-            status = path.stat()
-        except FileNotFoundError:
-            result[name] = None
-            continue
-        known = memo.get(name)
-        if not (isinstance(known, list) and known[:2] == [status.st_size, status.st_mtime_ns]):
-            known = memo[name] = [status.st_size, status.st_mtime_ns, _sha256(path)]
-            changed = True
-        result[name] = (status.st_size, str(known[2]))
-    if changed:
-        atomic_write(memo_path, json.dumps(memo, indent=0) + "\n")
-    return result
-
-
 def discard_damaged(show: Show, slug: str) -> None:
     """Delete the episode's MP3 from (the staging copy of) episodes/ if it is not the file the
     catalog recorded, so the build makes it again instead of keeping it as it is."""
     entry = next((entry for entry in load_catalog(show) if entry.slug == slug), None)
     if entry and damaged(show, [entry]):
         (show.episodes_dir / entry.filename).unlink(missing_ok=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def missing_settings(show: Show) -> list[str]:
