@@ -5,7 +5,8 @@ The imageio-ffmpeg wheel's binary is the default: the one build every test runs 
 system ffmpeg is used only when the show (`ffmpeg = "system"` or a path) or the environment
 (PODCAST_FFMPEG) names it, and only after a check, at its first use, that it has every codec,
 format and filter a build runs. The filter graphs use only options that ffmpeg 4.2 already
-has (run with real 4.2, 5.1 and 9.0 binaries), so Ubuntu 22.04's 4.4 and Debian 12's 5.1 work.
+has (run with real 4.2.2, 5.1 and 9.0 binaries), so Ubuntu 22.04's 4.4 and Debian 12's 5.1 can
+run them; 4.4 is the oldest supported (4.2.2's MP3 comes out a frame short of its duration).
 """
 
 from __future__ import annotations
