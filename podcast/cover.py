@@ -15,10 +15,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
+from podcast.cache import COVERS, cache_dir
 from podcast.errors import SettingsError
 from podcast.files import atomic_write
 from podcast.show import Show
-from podcast.cache import COVERS, cache_dir
 
 MIN_SIDE, MAX_SIDE = 1400, 3000  # pixels, Apple's limits for show art
 FORMATS = {"JPEG", "PNG"}  # Apple accepts these two only

@@ -120,8 +120,9 @@ class Show:
 
     @property
     def ffmpeg_setting(self) -> str:
-        """The `ffmpeg` setting with a relative path made absolute against the show folder."""
-        if self.ffmpeg in ("", "system") or "/" not in self.ffmpeg:
+        """The `ffmpeg` setting, a relative path made absolute against the show folder (a bare
+        name, "system" among them, is left as it is: ffmpeg.py looks it up on PATH)."""
+        if "/" not in self.ffmpeg:
             return self.ffmpeg
         return str(self.root / Path(self.ffmpeg).expanduser())
 
