@@ -97,6 +97,26 @@ def locked(path: Path, timeout: float, waiting: Callable[[], None] = lambda: Non
         os.close(descriptor)  # releases the lock
 
 
+# A write refused for want of room: a full disk, a spent quota, a file-size limit.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+@contextmanager
+def room_reported(folder: Path) -> Iterator[None]:
+    """Turn a write that finds no room, anywhere in the block, into one PublishError line.
+
+    Every writer (the MP3 stream, atomic_write, the script folder) fails the same way when the
+    disk fills, and what it was writing is a staging copy or a temporary file that its own
+    cleanup removes on the way out: so the one thing to tell is that nothing changed.
+    """
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in _NO_ROOM:
+            raise
+        raise PublishError(f"{folder}: no room to write ({error.strerror}); nothing was changed, free some space and retry") from None
+
+
 def staging_folders(folder: Path) -> list[Path]:
     """The staging copies of `folder` there are: hidden folders beside it, one per process.
 

@@ -149,6 +149,7 @@ def test_a_mistake_is_one_line_and_the_published_show_is_unchanged(case: str, sh
     result = CliRunner().invoke(cli, [*arguments, "--show", str(show)])
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith("Error: ") and re.search(message, line), line
     assert digests(show) == before
