@@ -135,7 +135,7 @@ def _narration(
         for name in ignored_files(folder):
             notify(f"{folder / name}: not read; a segment file is named like 01-name.txt")
         # A folder of unknown origin (made by hand) is its own source; its name, made safe, its slug.
-        narration = replace(narration, slug=slugify(folder.name), sources=narration.sources or (_identity(show, folder),))
+        narration = replace(narration, slug=slugify(folder.resolve().name), sources=narration.sources or (_identity(show, folder),))
         return (replace(narration, title=title) if title else narration), folder
     articles = [load_source(s) for s in sources]
     articles = [a if a.title else replace(a, title=_title_from_name(s)) for a, s in zip(articles, sources)]

@@ -26,7 +26,7 @@ class _Group(click.Group):
         except PodcastError as error:
             raise click.ClickException(str(error)) from None
         except KeyboardInterrupt:
-            click.echo("Interrupted: nothing was published or changed.", err=True)
+            click.echo("Interrupted: nothing was published.", err=True)
             ctx.exit(130)
 
 

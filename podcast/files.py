@@ -114,7 +114,7 @@ def room_reported(folder: Path) -> Iterator[None]:
     except OSError as error:
         if error.errno not in _NO_ROOM:
             raise
-        raise PublishError(f"{folder}: no room to write ({error.strerror}); nothing was changed, free some space and retry") from None
+        raise PublishError(f"{folder}: no room to write ({error.strerror}); nothing was published, free some space and retry") from None
 
 
 def staging_folders(folder: Path) -> list[Path]:

@@ -88,6 +88,7 @@ def load_catalog(show: Show) -> list[Entry]:
     guids apps know the episodes by, which no rebuild can recover.
     """
     path = show.episodes_dir / CATALOG_FILE
+    published = show.root / "episodes" / CATALOG_FILE  # what to name in messages: not a build's staging copy
     try:
         document = json.loads(path.read_bytes())
         entries = [_entry_from_json(item) for item in document["episodes"]]
@@ -95,11 +96,11 @@ def load_catalog(show: Show) -> list[Entry]:
         return []
     except (OSError, ValueError, KeyError, TypeError) as error:
         detail = f"missing key {error}" if isinstance(error, KeyError) else str(error)
-        raise PublishError(f"{path}: not a readable episode catalog ({detail}); left unchanged, fix or restore it") from None
+        raise PublishError(f"{published}: not a readable episode catalog ({detail}); left unchanged, fix or restore it") from None
     slugs = [entry.slug for entry in entries]
     duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
     if duplicates:
-        raise PublishError(f"{path}: episode {duplicates[0]!r} is listed twice; left unchanged, fix or restore it")
+        raise PublishError(f"{published}: episode {duplicates[0]!r} is listed twice; left unchanged, fix or restore it")
     return entries
 
 
