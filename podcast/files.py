@@ -144,9 +144,11 @@ def staged(folder: Path) -> Iterator[Path]:
         stage.mkdir(parents=True)
         if folder.is_dir():
             shutil.copytree(folder, stage, symlinks=True, copy_function=_link, ignore=_temporary_files, dirs_exist_ok=True)
-    except OSError as error:  # a read-only show folder, a full disk
+    except BaseException as error:  # a read-only show folder, a full disk, Ctrl-C
         shutil.rmtree(stage, ignore_errors=True)
-        raise PublishError(f"{folder.parent}: cannot make the next {folder.name}/ beside it ({error})") from None
+        if isinstance(error, OSError):
+            raise PublishError(f"{folder.parent}: cannot make the next {folder.name}/ beside it ({error})") from None
+        raise
     try:
         yield stage
     except BaseException:

@@ -280,6 +280,7 @@ def _die_with(parent: int) -> None:
     interrupted mid-sentence would only print a traceback.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by the parent (see _ctrl_c_held)
     prctl = getattr(ctypes.CDLL(None), "prctl", None) if sys.platform == "linux" else None
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -355,25 +356,36 @@ def _pool(voices: Iterable[Voice], workers: int) -> ProcessPoolExecutor:
 
 
 @contextlib.contextmanager
-def _deaf_to_ctrl_c() -> Iterator[None]:
-    """Ignore SIGINT while workers are started: a spawned process inherits the setting, and
-    Python then installs no KeyboardInterrupt handler in it, so an early Ctrl-C prints no
-    worker traceback. The parent hears Ctrl-C again as soon as its workers are started."""
-    if threading.current_thread() is not threading.main_thread():
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C back while workers are started (they are started as tasks are submitted).
+
+    SIGINT is blocked in this thread, and a process started meanwhile inherits the blocked
+    signal; its initializer ignores SIGINT before unblocking it, so even a Ctrl-C during its
+    start-up reaches no worker (it would print a traceback there). The kernel may still hand the
+    signal to another thread of this process: Python's handler is set aside meanwhile, so no
+    KeyboardInterrupt cuts a worker's start in half (it would read half its start-up data and
+    print a traceback); the interrupt is raised once the workers are started.
+    """
+    if threading.current_thread() is not threading.main_thread():  # signal handlers live in the main thread
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    heard: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda number, frame: heard.append(number))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
+    if heard:
+        raise KeyboardInterrupt
 
 
 def list_voices(voice: Voice) -> list[VoiceInfo]:
     """The voices `voice.engine` offers on this machine."""
     _engine(voice).version()  # says how to install a missing engine before any worker starts
     with _pool([voice], 1) as pool:
-        with _deaf_to_ctrl_c():
+        with _ctrl_c_held():
             future = pool.submit(_list_voices, voice)
         return _result(future)
 
@@ -413,7 +425,7 @@ def speak(
         return pieces
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
     with _pool(voices, workers or min(2, os.cpu_count() or 1)) as pool:
-        with _deaf_to_ctrl_c():
+        with _ctrl_c_held():
             futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
         try:
             for path, future in futures.items():

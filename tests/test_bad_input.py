@@ -23,6 +23,7 @@ from lxml import etree
 
 from podcast.cli import cli
 from podcast.narration import slugify
+from test_cover import claimed_png  # tests/ is on sys.path: pytest puts it there
 
 ARTICLE = """Notes on keeping things
 
@@ -105,6 +106,17 @@ def truncated_cover(show: Path) -> list[str]:
     return ["build", "keeping.txt"]
 
 
+def claimed_cover(side: int, name: str = "art.png"):
+    """A cover whose PNG header claims `side`×`side` pixels over a few bytes of pixel data."""
+
+    def prepare(show: Path) -> list[str]:
+        (show / name).write_bytes(claimed_png(side, side))
+        (show / "podcast.toml").write_text(f'[show]\ncover = "{name}"\n', encoding="utf-8")
+        return ["build", "keeping.txt"]
+
+    return prepare
+
+
 def damaged_catalog(show: Path) -> list[str]:
     catalog = show / "episodes" / "catalog.json"
     catalog.write_bytes(catalog.read_bytes()[:-40])
@@ -130,6 +142,9 @@ FAILURES = {
     "script folder among articles": (lambda show: ["build", "keeping.txt", "scripts/notes-on-keeping-things"], r"a script folder is rebuilt on its own, not with other sources$"),
     "music file not found": (settings('[show]\nintro_music = "/nowhere/intro.ogg"\n'), r"podcast.toml: intro_music '/nowhere/intro.ogg' not found in "),
     "cover cut short": (truncated_cover, r"art.png: not a readable image \(image file is truncated"),
+    "cover claiming 20000×20000 pixels": (claimed_cover(20000), r"art.png: Image size \(400000000 pixels\) exceeds limit .*; it must be square, 1400 to 3000 pixels a side$"),
+    "cover of 10000×10000 pixels (Pillow warns)": (claimed_cover(10000), r"art.png: 10000×10000 pixels; it must be square, 1400 to 3000 pixels a side$"),
+    "PNG cover named .jpg, too small": (claimed_cover(1000, "art.jpg"), r"art.jpg: 1000×1000 pixels"),
     "setting of the wrong type": (settings('[show]\nrate = "fast"\n'), r"podcast.toml: rate must be a whole number, not 'fast'$"),
     "unknown setting": (settings('[show]\ncolour = "red"\n'), r"podcast.toml: unknown setting 'colour' \(known: title, "),
     "unknown table": (settings('[podcast]\ntitle = "x"\n'), r"unknown table \[podcast\]; settings go under \[show\]$"),
