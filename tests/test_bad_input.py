@@ -354,7 +354,7 @@ def test_a_one_letter_lexicon_entry_on_a_large_article(show: Path) -> None:
     (show / "lexicon.toml").write_text('"a" = "ay"\n', encoding="utf-8")
     body = " ".join(["a"] * 1_100_000)
     (show / "big.txt").write_text(f"Big notes\n\n{body}.\n\nFirst point\n\nA box.\n\nSecond point\n\nA list.\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["script", "big.txt", "--show", str(show)])
+    result = CliRunner().invoke(cli, ["script", str(show / "big.txt"), "--show", str(show)])
     assert result.exit_code == 0, result.output
     intro = (show / "scripts" / "big-notes" / "00-intro.txt").read_text(encoding="utf-8")
     assert intro.count("ay ay") > 500_000 and " a " not in intro

@@ -15,6 +15,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import feedparser
@@ -57,6 +59,9 @@ def podcast(show: Path, *args: str, cache: Path | None = None) -> subprocess.Pop
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group: the kill takes its speech workers too
+        # Ctrl-C as at a terminal, even when the tests run where SIGINT is ignored (a shell's
+        # background job), which every child would inherit.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -205,9 +210,9 @@ def test_two_builds_at_once_queue_and_both_publish(base: Path, tmp_path: Path) -
     assert slugs == {"another-episode", "the-target", "first-at-once", "second-at-once"}
 
 
-def test_a_build_that_waits_too_long_fails_and_a_killed_holder_blocks_nothing(base: Path, tmp_path: Path) -> None:
-    show = copy_of(base, tmp_path / "show")
-    (show / "podcast.toml").write_text(SETTINGS + "lock_timeout = 1\n", encoding="utf-8")
+@contextmanager
+def lock_held(show: Path) -> Iterator[None]:
+    """Another process holding the show's lock for the block; killed (dropping the lock) after it."""
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; from podcast.files import locked\n"
          "with locked(Path(sys.argv[1]), 0):\n    print('locked', flush=True); time.sleep(600)", str(show / ".podcast.lock")],
@@ -215,6 +220,17 @@ def test_a_build_that_waits_too_long_fails_and_a_killed_holder_blocks_nothing(ba
     )
     try:
         assert holder.stdout.readline() == "locked\n"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_a_build_that_waits_too_long_fails_and_a_killed_holder_blocks_nothing(base: Path, tmp_path: Path) -> None:
+    show = copy_of(base, tmp_path / "show")
+    (show / "podcast.toml").write_text(SETTINGS + "lock_timeout = 1\n", encoding="utf-8")
+    with lock_held(show):
         before = state(show)
         waiting = podcast(show, "build", str(show / "target.md"))
         _out, err = waiting.communicate(timeout=60)
@@ -224,10 +240,6 @@ def test_a_build_that_waits_too_long_fails_and_a_killed_holder_blocks_nothing(ba
             f"Error: {show}: another build of this show is still running after 1 s",
         ]
         assert state(show) == before
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
     finish(podcast(show, "build", str(show / "target.md")))  # the killed holder's lock went with it
     check_consistent(show)
 
@@ -265,17 +277,7 @@ def spawned(pid: int) -> bool:
 def test_sources_are_read_before_the_show_is_locked(base: Path, tmp_path: Path) -> None:
     """A source that cannot be read fails at once, even while another build holds the lock."""
     show = copy_of(base, tmp_path / "show")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from podcast.files import locked\n"
-         "with locked(Path(sys.argv[1]), 0):\n    print('locked', flush=True); time.sleep(600)", str(show / ".podcast.lock")],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline() == "locked\n"
+    with lock_held(show):
         build = podcast(show, "build", str(show / "missing.md"))
         _out, err = build.communicate(timeout=60)
         assert (build.returncode, err.splitlines()) == (1, [f"Error: {show / 'missing.md'}: no such file"])
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
