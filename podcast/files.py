@@ -107,7 +107,7 @@ def room_reported(folder: Path) -> Iterator[None]:
 
     Every writer (the MP3 stream, atomic_write, the script folder) fails the same way when the
     disk fills, and what it was writing is a staging copy or a temporary file that its own
-    cleanup removes on the way out: so the one thing to tell is that nothing changed.
+    cleanup removes on the way out: so the one thing to tell is that nothing was published.
     """
     try:
         yield

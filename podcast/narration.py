@@ -52,8 +52,9 @@ class Script:
     slug: str
     description: str  # show notes, as written
     segments: tuple[Segment, ...]
-    # What it was narrated from (absolute file paths, URLs): rebuilding the same sources
-    # replaces its episode, while another article with the same title gets an episode of its own.
+    # What it was narrated from (file paths, relative to the show folder when inside it; URLs):
+    # rebuilding the same sources replaces its episode, while another article with the same
+    # title gets an episode of its own.
     sources: tuple[str, ...] = ()
 
 

@@ -364,7 +364,7 @@ def _ctrl_c_held() -> Iterator[None]:
     start-up reaches no worker (it would print a traceback there). The kernel may still hand the
     signal to another thread of this process: Python's handler is set aside meanwhile, so no
     KeyboardInterrupt cuts a worker's start in half (it would read half its start-up data and
-    print a traceback); the interrupt is raised once the workers are started.
+    print a traceback); the signal is raised again once the workers are started.
     """
     if threading.current_thread() is not threading.main_thread():  # signal handlers live in the main thread
         yield
@@ -377,8 +377,8 @@ def _ctrl_c_held() -> Iterator[None]:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         signal.signal(signal.SIGINT, handler)
-    if heard:
-        raise KeyboardInterrupt
+    if heard:  # delivered again, now to the handler that was there (ignored, if it was ignored)
+        signal.raise_signal(signal.SIGINT)
 
 
 def list_voices(voice: Voice) -> list[VoiceInfo]:
