@@ -114,7 +114,8 @@ def room_reported(folder: Path) -> Iterator[None]:
     except OSError as error:
         if error.errno not in _NO_ROOM:
             raise
-        raise PublishError(f"{folder}: no room to write ({error.strerror}); nothing was published, free some space and retry") from None
+        where = error.filename or folder  # the file, when the call that failed names one (it may be in a cache)
+        raise PublishError(f"{where}: no room to write ({error.strerror}); nothing was published, free some space and retry") from None
 
 
 def staging_folders(folder: Path) -> list[Path]:
