@@ -20,10 +20,10 @@ from podcast.article import load_source
 from podcast.cover import check_cover, cover_source, embedded_cover
 from podcast.errors import ScriptError
 from podcast.extract import is_url
-from podcast.files import locked, staged
+from podcast.files import locked, room_reported, staged
 from podcast.episode import Sound, SpokenSegment, Tags
 from podcast.mix import mix
-from podcast.narration import Script, narrate, narrate_digest, read_script, write_script
+from podcast.narration import Script, ignored_files, narrate, narrate_digest, read_script, recorded_sources, slugify, write_script
 from podcast.publish import Entry, discard_damaged, publish
 from podcast.publish import load_catalog, remove, write_feed
 from podcast.show import Show, load_lexicon
@@ -45,7 +45,7 @@ def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterat
     block fails or the process is killed, the published episodes/ stays exactly as it was.
     `waiting` is called once if another build of the show holds the lock.
     """
-    with locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
+    with room_reported(show.root), locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
         with staged(show.episodes_dir) as stage:
             yield replace(show, output=stage)
 
@@ -66,44 +66,49 @@ def publishes(function: Callable[..., _Result]) -> Callable[..., _Result]:
 
 
 def script(
-    show: Show, source: Source | list[Source], title: str | None = None, overwrite: bool = False
+    show: Show,
+    source: Source | list[Source],
+    title: str | None = None,
+    overwrite: bool = False,
+    waiting: Callable[[], None] = lambda: None,
+    notify: Callable[[str], None] = lambda line: None,
 ) -> tuple[Script, Path]:
     """Narrate an article, or several as one digest (or re-read a script folder), and write the
     script; returns it and its folder. A source is a file, an http(s):// URL or a script folder.
 
-    `overwrite` lets a new narration replace a script folder that has hand edits.
+    `overwrite` lets a new narration replace a script folder that has hand edits. `notify` gets
+    one line for each thing the person should know that does not stop the work (an article
+    given a slug of its own, files in a script folder that are not read).
     """
-    sources = list(source) if isinstance(source, (list, tuple)) else [source]
-    folders = [s for s in sources if not is_url(str(s)) and Path(s).is_dir()]
-    if folders:
-        if len(sources) > 1:
-            raise ScriptError(f"{folders[0]}: a script folder is rebuilt on its own, not with other sources")
-        narration = read_script(Path(folders[0]))
-        return (replace(narration, title=title) if title else narration), Path(folders[0])
-    articles = [load_source(s) for s in sources]
-    articles = [a if a.title else replace(a, title=_title_from_name(s)) for a, s in zip(articles, sources)]
-    lexicon = load_lexicon(show.root)
-    if len(articles) == 1:
-        narration = narrate(articles[0], show.title, title or articles[0].title, lexicon)
-    else:
-        narration = narrate_digest(articles, show.title, title, lexicon)
-    folder = show.scripts_dir / narration.slug
-    write_script(narration, folder, overwrite)
-    return narration, folder
+    narration, folder = _narration(show, source, title, notify)  # every source read before the lock
+    with room_reported(show.root), locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
+        return _placed(show, narration, folder, overwrite, notify)
 
 
-@publishes
 def build(
     show: Show,
     source: Source | list[Source],
     title: str | None = None,
     progress: Progress | None = None,
     overwrite: bool = False,
+    waiting: Callable[[], None] = lambda: None,
+    notify: Callable[[str], None] = lambda line: None,
 ) -> Entry:
-    """Build and publish one episode from articles (files or URLs; several make a digest) or a script folder."""
-    narration, _folder = script(show, source, title, overwrite)
+    """Build and publish one episode from articles (files or URLs; several make a digest) or a script folder.
+
+    The sources are read before the show is locked: a slow download or a stalled input never
+    keeps other builds of the show waiting.
+    """
+    narration, folder = _narration(show, source, title, notify)
     if show.cover_path is not None:
         check_cover(show.cover_path)  # a bad cover fails before any speech is made
+    with publishing(show, waiting) as stage:
+        narration, _folder = _placed(stage, narration, folder, overwrite, notify)
+        return _published(stage, narration, progress)
+
+
+def _published(show: Show, narration: Script, progress: Progress | None) -> Entry:
+    """Speak, mix and publish the episode of `narration` into the (staged) show."""
     with ThreadPoolExecutor(1) as artist:
         # Drawing and scaling the cover takes the main process a few tenths of a second on a
         # new show: do it while the speech workers speak.
@@ -115,7 +120,84 @@ def build(
     discard_damaged(show, narration.slug)  # a damaged or missing published MP3 is made again, never kept
     episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode)
-    return publish(show, episode)
+    return publish(show, episode, sources=narration.sources)
+
+
+def _narration(
+    show: Show, source: Source | list[Source], title: str | None, notify: Callable[[str], None]
+) -> tuple[Script, Path | None]:
+    """The narration of the sources, with what it was made from, and the script folder it was
+    read from (None: narrated now, its folder still to be written)."""
+    sources = list(source) if isinstance(source, (list, tuple)) else [source]
+    folders = [s for s in sources if not is_url(str(s)) and Path(s).is_dir()]
+    if folders:
+        if len(sources) > 1:
+            raise ScriptError(f"{folders[0]}: a script folder is rebuilt on its own, not with other sources")
+        folder = Path(folders[0])
+        narration = read_script(folder)
+        for name in ignored_files(folder):
+            notify(f"{folder / name}: not read; a segment file is named like 01-name.txt")
+        # A folder of unknown origin (made by hand) is its own source; its name, made safe, its slug.
+        narration = replace(narration, slug=slugify(folder.resolve().name), sources=narration.sources or (_identity(show, folder),))
+        return (replace(narration, title=title) if title else narration), folder
+    articles = [load_source(s) for s in sources]
+    articles = [a if a.title else replace(a, title=_title_from_name(s)) for a, s in zip(articles, sources)]
+    lexicon = load_lexicon(show.root)
+    if len(articles) == 1:
+        narration = narrate(articles[0], show.title, title or articles[0].title, lexicon)
+    else:
+        narration = narrate_digest(articles, show.title, title, lexicon)
+    return replace(narration, sources=tuple(_identity(show, s) for s in sources)), None
+
+
+def _identity(show: Show, source: Source) -> str:
+    """What names a source for good: a URL as given; a file by its path, relative to the show
+    folder when it is inside it (so a show moved or copied elsewhere keeps its episodes' sources).
+
+    >>> _identity(Show(root=Path("/shows/a")), "/shows/a/notes/../week.md"), _identity(Show(root=Path("/shows/a")), "/tmp/x.md")
+    ('week.md', '/tmp/x.md')
+    """
+    if is_url(str(source)):
+        return str(source)
+    path, root = Path(source).resolve(), show.root.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _placed(
+    show: Show, narration: Script, folder: Path | None, overwrite: bool, notify: Callable[[str], None]
+) -> tuple[Script, Path]:
+    """The narration under the slug of its sources' episode, its script folder written (whole).
+
+    Called with the show locked, so no other build takes the same slug meanwhile.
+    """
+    slug, known = _episode_slug(show, narration.slug, narration.sources)
+    if not known and slug != narration.slug:
+        notify(f"{narration.slug!r} is another article's episode: this one is published as {slug!r}")
+    narration = replace(narration, slug=slug)
+    if folder is None:
+        folder = show.scripts_dir / slug
+        write_script(narration, folder, overwrite)
+    return narration, folder
+
+
+def _episode_slug(show: Show, wanted: str, sources: tuple[str, ...]) -> tuple[str, bool]:
+    """The slug the episode of `sources` goes by, and whether it is published already: the slug
+    it has, else `wanted`, else the first of `wanted`-2, -3, … that no other sources' episode or
+    script folder holds.
+
+    An episode published before sources were recorded is taken to be of the first sources that
+    rebuild it under its slug.
+    """
+    entries = load_catalog(show)
+    for entry in entries:
+        if entry.sources == sources:
+            return entry.slug, True
+    owners = {entry.slug: entry.sources for entry in entries}
+    slug, number = wanted, 1
+    while (owners[slug] if slug in owners else recorded_sources(show.scripts_dir / slug)) not in ((), sources):
+        number += 1
+        slug = f"{wanted}-{number}"
+    return slug, False
 
 
 def _spoken(show: Show, narration: Script, progress: Progress | None) -> list[SpokenSegment]:

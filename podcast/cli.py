@@ -17,13 +17,17 @@ from podcast.show import Show, load_show
 
 
 class _Group(click.Group):
-    """Turns the library's own errors into one line on stderr and exit status 1."""
+    """Turns the library's own errors into one line on stderr and exit status 1, and Ctrl-C
+    into one line and exit status 130 (click's own would print an empty line and "Aborted!")."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except PodcastError as error:
             raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was published.", err=True)
+            ctx.exit(130)
 
 
 overwrite_option = click.option(
@@ -81,7 +85,7 @@ def build(
         show_dir, engine=engine, voice=voice, announcer_voice=announcer_voice, rate=rate, music=False if no_music else None
     )
     with _progress("Speaking") as progress:
-        entry = build_episode(show, list(sources), title, progress, overwrite, waiting=_waiting)
+        entry = build_episode(show, list(sources), title, progress, overwrite, waiting=_waiting, notify=_notify)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
@@ -99,7 +103,7 @@ def script(articles: tuple[str, ...], title: str | None, overwrite: bool, show_d
     """
     from podcast.build import script as write_script
 
-    _narration, folder = write_script(load_show(show_dir), list(articles), title, overwrite)
+    _narration, folder = write_script(load_show(show_dir), list(articles), title, overwrite, _waiting, _notify)
     click.echo(f"Script: {folder}")
 
 
@@ -165,6 +169,10 @@ def serve(host: str, port: int, show_dir: Path) -> None:
 
 def _waiting() -> None:
     click.echo("waiting for another build of this show… (lock_timeout in podcast.toml)", err=True)
+
+
+def _notify(line: str) -> None:
+    click.echo(f"Note: {line}", err=True)
 
 
 def _warn_missing_settings(show: Show) -> None:

@@ -9,7 +9,7 @@ only when the title changes; publishing copies whichever cover applies into epis
 from __future__ import annotations
 
 import hashlib
-import textwrap
+import warnings
 from io import BytesIO
 from pathlib import Path
 
@@ -29,7 +29,7 @@ GENERATED_NAME = "cover.png"  # the drawn cover's name in episodes/
 EMBEDDED_SIDE = 1000
 BACKGROUND = (24, 48, 72)
 FOREGROUND = (245, 240, 225)
-_VERSION = "1"  # part of the cache key: bump it when the drawing changes
+_VERSION = "2"  # part of the cache key: bump it when the drawing changes
 
 
 def cover_source(show: Show) -> Path:
@@ -43,21 +43,37 @@ def cover_source(show: Show) -> Path:
 def published_name(show: Show) -> str:
     """The cover's file name in episodes/, where the feed and the page point.
 
-    Apple wants the image's URL to end in .jpg or .png, so "Art.JPEG" is published as "Art.jpg".
+    Apple wants the image's URL to end in .jpg or .png, and a server names the media type by
+    the suffix, so the suffix follows what the file holds, not what it is called: "Art.JPEG"
+    is published as "Art.jpg", and a PNG saved as "art.jpg" as "art.png".
     """
     if show.cover_path is None:
         return GENERATED_NAME
-    suffix = ".png" if show.cover_path.suffix.lower() == ".png" else ".jpg"
-    return show.cover_path.stem + suffix
+    kind, _width, _height = _header(show.cover_path)
+    return show.cover_path.stem + (".png" if kind == "PNG" else ".jpg")
+
+
+def _header(path: Path) -> tuple[str, int, int]:
+    """The image's format and size, from its header alone.
+
+    An image whose header claims a huge size is refused by Pillow (DecompressionBombError, past
+    twice its pixel limit) or warned about on stderr (DecompressionBombWarning): the size check
+    that follows says in one line what is wrong with either, so the warning is not shown.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                return str(image.format), *image.size
+    except Image.DecompressionBombError as error:
+        raise SettingsError(f"cover {path}: {error}; it must be square, {MIN_SIDE} to {MAX_SIDE} pixels a side") from None
+    except (OSError, UnidentifiedImageError) as error:
+        raise SettingsError(f"cover {path}: not a readable image ({error})") from None
 
 
 def check_cover(path: Path) -> None:
     """Raise SettingsError unless `path` is a square JPEG or PNG of 1400–3000 pixels a side."""
-    try:
-        with Image.open(path) as image:
-            kind, (width, height) = image.format, image.size
-    except (OSError, UnidentifiedImageError) as error:
-        raise SettingsError(f"cover {path}: not a readable image ({error})") from None
+    kind, width, height = _header(path)
     if kind not in FORMATS:
         raise SettingsError(f"cover {path}: a {kind} image; Apple Podcasts accepts JPEG or PNG only")
     if width != height or not MIN_SIDE <= width <= MAX_SIDE:
@@ -101,19 +117,52 @@ def draw_cover(title: str, side: int = GENERATED_SIDE) -> bytes:
     image = Image.new("RGB", (side, side), BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = side // 10
-    words = title.split() or ["Podcast"]
-    for size in range(side // 6, side // 40, -side // 100):
-        font = ImageFont.load_default(size)
-        width = max(8, int((side - 2 * margin) / (size * 0.55)))
-        text = "\n".join(textwrap.wrap(" ".join(words), width, break_long_words=True))
-        left, top, right, bottom = draw.multiline_textbbox((0, 0), text, font=font, spacing=size // 4, align="center")
-        if right - left <= side - 2 * margin and bottom - top <= side - 2 * margin:
-            break
+    lines, size = cover_lines(title, side)
     draw.multiline_text(
-        (side / 2, side / 2), text, font=font, fill=FOREGROUND, anchor="mm", spacing=size // 4, align="center"
+        (side / 2, side / 2), "\n".join(lines), font=ImageFont.load_default(size), fill=FOREGROUND, anchor="mm",
+        spacing=size // 4, align="center",
     )
     draw.rectangle((margin // 2, margin // 2, side - margin // 2, side - margin // 2), outline=FOREGROUND, width=side // 150)
     buffer = BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
 
+
+
+def cover_lines(title: str, side: int = GENERATED_SIDE) -> tuple[list[str], int]:
+    """The title's lines on a cover of `side` pixels, and their type size: the largest size at
+    which the lines, broken between words as measured in that type, fit inside the margins.
+
+    A word is broken only when it is wider than the room even at the smallest size.
+    """
+    room = side - 2 * (side // 10)
+    words = title.split() or ["Podcast"]
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    sizes = range(side // 6, side // 40, -max(1, side // 100))
+    for size in sizes[:-1]:
+        font = ImageFont.load_default(size)
+        lines = _wrapped(words, font, room, breaking=False)
+        if lines:
+            box = measure.multiline_textbbox((0, 0), "\n".join(lines), font=font, spacing=size // 4, align="center")
+            if box[2] - box[0] <= room and box[3] - box[1] <= room:
+                return lines, size
+    return _wrapped(words, ImageFont.load_default(sizes[-1]), room, breaking=True), sizes[-1]
+
+
+def _wrapped(words: list[str], font: ImageFont.FreeTypeFont, room: int, breaking: bool) -> list[str]:
+    """`words` in lines no wider than `room`, broken between words; [] if a word alone is wider,
+    unless `breaking`, which breaks such a word between its letters."""
+    lines: list[str] = []
+    for word in words:
+        if font.getlength(word) > room:
+            if not breaking:
+                return []
+            pieces = [""]
+            for char in word:
+                pieces[-1:] = [pieces[-1] + char] if font.getlength(pieces[-1] + char) <= room else [pieces[-1], char]
+            lines += [piece for piece in pieces if piece]
+        elif lines and font.getlength(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines

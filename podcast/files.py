@@ -97,6 +97,27 @@ def locked(path: Path, timeout: float, waiting: Callable[[], None] = lambda: Non
         os.close(descriptor)  # releases the lock
 
 
+# A write refused for want of room: a full disk, a spent quota, a file-size limit.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+@contextmanager
+def room_reported(folder: Path) -> Iterator[None]:
+    """Turn a write that finds no room, anywhere in the block, into one PublishError line.
+
+    Every writer (the MP3 stream, atomic_write, the script folder) fails the same way when the
+    disk fills, and what it was writing is a staging copy or a temporary file that its own
+    cleanup removes on the way out: so the one thing to tell is that nothing was published.
+    """
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in _NO_ROOM:
+            raise
+        where = error.filename or folder  # the file, when the call that failed names one (it may be in a cache)
+        raise PublishError(f"{where}: no room to write ({error.strerror}); nothing was published, free some space and retry") from None
+
+
 def staging_folders(folder: Path) -> list[Path]:
     """The staging copies of `folder` there are: hidden folders beside it, one per process.
 
@@ -124,9 +145,11 @@ def staged(folder: Path) -> Iterator[Path]:
         stage.mkdir(parents=True)
         if folder.is_dir():
             shutil.copytree(folder, stage, symlinks=True, copy_function=_link, ignore=_temporary_files, dirs_exist_ok=True)
-    except OSError as error:  # a read-only show folder, a full disk
+    except BaseException as error:  # a read-only show folder, a full disk, Ctrl-C
         shutil.rmtree(stage, ignore_errors=True)
-        raise PublishError(f"{folder.parent}: cannot make the next {folder.name}/ beside it ({error})") from None
+        if isinstance(error, OSError):
+            raise PublishError(f"{folder.parent}: cannot make the next {folder.name}/ beside it ({error})") from None
+        raise
     try:
         yield stage
     except BaseException:

@@ -25,7 +25,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from podcast.article import Article
 from podcast.errors import ScriptError
-from podcast.files import write_if_changed
+from podcast.files import staged, write_if_changed
 from podcast.spoken import sentences, speakable
 
 EPISODE_FILE = "episode.toml"
@@ -52,6 +52,10 @@ class Script:
     slug: str
     description: str  # show notes, as written
     segments: tuple[Segment, ...]
+    # What it was narrated from (file paths, relative to the show folder when inside it; URLs):
+    # rebuilding the same sources replaces its episode, while another article with the same
+    # title gets an episode of its own.
+    sources: tuple[str, ...] = ()
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -193,6 +197,9 @@ def show_notes(article: Article) -> str:
 def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
     """Write the script folder, replacing segment files of an earlier version of the episode.
 
+    The folder is written whole or not at all: into a copy beside it that replaces it in one
+    step (files.staged), so a full disk or a kill mid-way leaves the earlier version as it was.
+
     episode.toml records a fingerprint of the segment files as written; if they no longer
     match it, a person has edited them, and narrating the article again would silently throw
     that work away, so it is refused unless `overwrite` is set.
@@ -206,7 +213,11 @@ def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
                 f"{folder} has hand edits: rebuild from it with `podcast build {folder}`, "
                 "or pass --overwrite to narrate the article again"
             )
-    folder.mkdir(parents=True, exist_ok=True)
+    with staged(folder) as stage:
+        _write_files(script, files, stage)
+
+
+def _write_files(script: Script, files: dict[str, str], folder: Path) -> None:
     for name, text in files.items():
         write_if_changed(folder / name, text)
     for stale in _segment_files(folder):
@@ -218,10 +229,13 @@ def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
         f"title = {json.dumps(script.title, ensure_ascii=False)}\n"
         f"description = {json.dumps(script.description, ensure_ascii=False)}\n"
         f"# Of the segment files as narrated: tells a hand edit from an old narration.\n"
-        f"fingerprint = {json.dumps(_fingerprint(files))}\n",
+        f"fingerprint = {json.dumps(_fingerprint(files))}\n"
+        f"# What it was narrated from: a rebuild of the same sources replaces its episode.\n"
+        f"sources = {json.dumps(list(script.sources), ensure_ascii=False)}\n",
     )
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ANNOUNCEMENT = "> "  # marks a paragraph of the announcer's in a segment file
 
 
@@ -235,6 +249,14 @@ def _segment_text(segment: Segment) -> str:
 
 def _segment_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.iterdir() if _SEGMENT_FILE.match(path.name))
+
+
+def ignored_files(folder: Path) -> list[str]:
+    """Files in a script folder that are not read: not `NN-name.txt`, not episode.toml, not hidden."""
+    return sorted(
+        path.name for path in folder.iterdir()
+        if not _SEGMENT_FILE.match(path.name) and path.name != EPISODE_FILE and not path.name.startswith(".")
+    )
 
 
 def _fingerprint(files: dict[str, str]) -> str:
@@ -258,7 +280,14 @@ def read_script(folder: Path) -> Script:
     settings = _read_episode_file(folder)
     segments = [_read_segment(path) for path in files]
     title = str(settings.get("title") or folder.name)
-    return Script(title, folder.name, str(settings.get("description", "")), tuple(s for s in segments if s))
+    segments = tuple(s for s in segments if s)
+    return Script(title, folder.name, str(settings.get("description", "")), segments, recorded_sources(folder))
+
+
+def recorded_sources(folder: Path) -> tuple[str, ...]:
+    """What the script in `folder` was narrated from, as its episode.toml says; () if unknown."""
+    sources = _read_episode_file(folder).get("sources") if folder.is_dir() else None
+    return tuple(map(str, sources)) if isinstance(sources, list) else ()
 
 
 def _read_segment(path: Path) -> Segment | None:
@@ -266,7 +295,9 @@ def _read_segment(path: Path) -> Segment | None:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ScriptError(f"{path}: not UTF-8 text; save it as UTF-8") from None
-    lines = text.strip().splitlines()
+    # Control characters a hand edit can bring in (a pasted escape, a form feed) are not speech
+    # and would reach the transcripts: only line breaks and tabs are kept.
+    lines = _CONTROL.sub("", text).strip().splitlines()
     title = path.stem.split("-", 1)[-1].replace("-", " ").capitalize()
     if lines and lines[0].startswith("# "):
         title, lines = lines[0][2:].strip(), lines[1:]

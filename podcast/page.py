@@ -109,7 +109,8 @@ def _episode(show: Show, episode: PageEpisode) -> list[str]:
     number = episode.number
     player = f"player-{number}"
     transcript = f"transcript-{number}"
-    audio = f'<audio id="{player}" controls preload="metadata" src="{escape(episode.slug)}.mp3">'
+    # Names are URL-quoted: a slug from an older catalog may hold "#" or "?" ("a#b?c.mp3").
+    audio = f'<audio id="{player}" controls preload="metadata" src="{escape(quote(episode.slug + ".mp3"))}">'
     parts = [
         f'<article id="episode-{number}">',
         f"<h2>{number}. {escape(episode.title)}</h2>",
@@ -119,7 +120,7 @@ def _episode(show: Show, episode: PageEpisode) -> list[str]:
     vtt = episode.sidecars.get("text/vtt")
     if vtt:
         parts.append(
-            f'<track kind="captions" src="{escape(vtt)}" srclang="{escape(show.language.split("-")[0])}"'
+            f'<track kind="captions" src="{escape(quote(vtt))}" srclang="{escape(show.language.split("-")[0])}"'
             f' label="Transcript" data-transcript="{transcript}">'
         )
     parts.append("</audio>")
@@ -132,7 +133,7 @@ def _episode(show: Show, episode: PageEpisode) -> list[str]:
             for chapter in episode.chapters
         )
         parts.append("</ol>")
-    links = [f'<a href="{escape(name)}">{label}</a>' for label, name in _downloads(episode)]
+    links = [f'<a href="{escape(quote(name))}">{label}</a>' for label, name in _downloads(episode)]
     parts.append(f"<p>{' · '.join(links)}</p>")
     if vtt:
         parts.append(f'<details open><summary>Transcript</summary><div class="transcript" id="{transcript}"></div></details>')

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
+from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -34,6 +35,10 @@ from podcast.transcript import sidecar_names, vtt_time
 
 CATALOG_FILE = "catalog.json"
 FEED_FILE = "feed.xml"
+# The show's podcast:guid, in the show folder beside podcast.toml rather than in episodes/: it
+# names the show for life, so it must outlive episodes/ (deleted, regenerated, copied elsewhere)
+# and a change of base_url; and it is not a setting a person should retype.
+GUID_FILE = "podcast.guid"
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -64,6 +69,9 @@ class Entry:
     size: int  # bytes of the MP3: the enclosure length apps check downloads against
     chapters: tuple[Chapter, ...]
     sha256: str = ""  # of the MP3's bytes; empty in catalogs written before it was recorded
+    # What it was made from (file paths, URLs; see narration.Script.sources); () in catalogs
+    # written before sources were recorded.
+    sources: tuple[str, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -82,6 +90,7 @@ def load_catalog(show: Show) -> list[Entry]:
     guids apps know the episodes by, which no rebuild can recover.
     """
     path = show.episodes_dir / CATALOG_FILE
+    published = show.root / "episodes" / CATALOG_FILE  # what to name in messages: not a build's staging copy
     try:
         document = json.loads(path.read_bytes())
         entries = [_entry_from_json(item) for item in document["episodes"]]
@@ -89,20 +98,21 @@ def load_catalog(show: Show) -> list[Entry]:
         return []
     except (OSError, ValueError, KeyError, TypeError) as error:
         detail = f"missing key {error}" if isinstance(error, KeyError) else str(error)
-        raise PublishError(f"{path}: not a readable episode catalog ({detail}); left unchanged, fix or restore it") from None
+        raise PublishError(f"{published}: not a readable episode catalog ({detail}); left unchanged, fix or restore it") from None
     slugs = [entry.slug for entry in entries]
     duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
     if duplicates:
-        raise PublishError(f"{path}: episode {duplicates[0]!r} is listed twice; left unchanged, fix or restore it")
+        raise PublishError(f"{published}: episode {duplicates[0]!r} is listed twice; left unchanged, fix or restore it")
     return entries
 
 
-def publish(show: Show, episode: Episode, now: datetime | None = None) -> Entry:
+def publish(show: Show, episode: Episode, now: datetime | None = None, sources: tuple[str, ...] = ()) -> Entry:
     """Add `episode` to the catalog and the feed, or update it in place if its slug is published.
 
     An updated episode keeps its guid and first publication date, so podcast apps see the same
     episode with new audio rather than a new one. `now` (default: the current time; a naive
-    datetime is taken as local time) is the publication date of a new episode.
+    datetime is taken as local time) is the publication date of a new episode; `sources`, what
+    it was made from, is recorded (an update without them keeps the recorded ones).
     """
     expected = show.episodes_dir / f"{episode.slug}.mp3"
     if episode.path.resolve() != expected.resolve():
@@ -127,6 +137,7 @@ def publish(show: Show, episode: Episode, now: datetime | None = None) -> Entry:
         size=size,
         chapters=episode.chapters,
         sha256=sha256,
+        sources=sources or (previous.sources if previous else ()),
     )
     if previous:
         entries[entries.index(previous)] = entry
@@ -157,7 +168,7 @@ def remove(show: Show, slug: str) -> Entry:
 def write_feed(show: Show, entries: list[Entry]) -> dict[str, str]:
     """Regenerate the cover, episodes/feed.xml and episodes/index.html, e.g. after the show's
     settings changed; returns the episodes left out of them as `damaged` found them."""
-    _write_published(show, _render_published(show, entries))
+    _write_published(_render_published(show, entries))
     return damaged(show, entries)
 
 
@@ -194,10 +205,12 @@ def sidecars(show: Show, slug: str) -> dict[str, str]:
     return {kind: name for kind, name in names if (show.episodes_dir / name).is_file()}
 
 
-def _render_published(show: Show, entries: list[Entry]) -> list[tuple[str, bytes]]:
-    """Every file made from the catalog, in the order they are written: the cover before the
-    feed and page that name it. Made before anything is written, so a bad setting changes nothing.
-    An episode whose MP3 is damaged or missing is left out of the feed and the page."""
+def _render_published(show: Show, entries: list[Entry]) -> list[tuple[Path, bytes]]:
+    """Every file made from the catalog, in the order they are written: the show's guid (kept
+    from its first feed on), the cover before the feed and page that name it. Made before
+    anything is written, so a bad setting changes nothing. An episode whose MP3 is damaged or
+    missing is left out of the feed and the page."""
+    guid = show_guid(show)
     cover = cover_source(show)
     broken = damaged(show, entries)
     entries = [entry for entry in entries if entry.slug not in broken]
@@ -213,20 +226,27 @@ def _render_published(show: Show, entries: list[Entry]) -> list[tuple[str, bytes
         published_name(show),
         show.feed_url,
     )
-    return [(published_name(show), cover.read_bytes()), (FEED_FILE, render_feed(show, entries)), (PAGE_FILE, page.encode())]
+    folder = show.episodes_dir
+    return [
+        (show.root / GUID_FILE, f"{guid}\n".encode()),
+        (folder / published_name(show), cover.read_bytes()),
+        (folder / FEED_FILE, render_feed(show, entries, guid)),
+        (folder / PAGE_FILE, page.encode()),
+    ]
 
 
-def _write_published(show: Show, files: list[tuple[str, bytes]]) -> None:
-    """Write each file into episodes/, leaving one that is unchanged alone (its ETag with it)."""
-    for name, data in files:
-        write_if_changed(show.episodes_dir / name, data)
+def _write_published(files: list[tuple[Path, bytes]]) -> None:
+    """Write each file, leaving one that is unchanged alone (its ETag with it)."""
+    for path, data in files:
+        write_if_changed(path, data)
 
 
-def render_feed(show: Show, entries: list[Entry]) -> bytes:
+def render_feed(show: Show, entries: list[Entry], guid: str | None = None) -> bytes:
     """The RSS 2.0 feed with Apple's iTunes tags and Podcasting 2.0's tags, items newest first.
 
     lastBuildDate is the time of the call; everything else follows from the arguments and
-    which sidecar files (chapters, transcripts) exist in episodes/.
+    which sidecar files (chapters, transcripts) exist in episodes/. `guid` is the show's
+    podcast:guid (default: `show_guid`, which writes nothing).
     """
     title, description = _clean(show.title), _clean(show.description)
     if not title.strip() or not description.strip():
@@ -257,7 +277,7 @@ def render_feed(show: Show, entries: list[Entry]) -> bytes:
     # Every show has a cover (its own or one drawn from its title); episodes have no art of their own.
     feed.apple.image = urljoin(base, quote(published_name(show)))
     feed.image(url=feed.apple.image, title=title, link=show.base_url)
-    feed.podcastindex.guid = str(podcast_guid(show.feed_url))
+    feed.podcastindex.guid = guid or show_guid(show)
     feed.podcastindex.owner = _clean(show.email)
 
     for number, entry in numbered_newest_first(entries):
@@ -289,6 +309,40 @@ def numbered_newest_first(entries: list[Entry]) -> list[tuple[int, Entry]]:
 def podcast_guid(feed_url: str) -> uuid.UUID:
     """Podcasting 2.0's podcast:guid: uuid5 of the feed URL without its scheme and trailing slashes."""
     return uuid.uuid5(PODCAST_GUID_NAMESPACE, feed_url.split("://", 1)[-1].rstrip("/"))
+
+
+def show_guid(show: Show) -> str:
+    """The show's podcast:guid: chosen once, kept in GUID_FILE (written with the feed), never
+    derived again.
+
+    The first time, a show whose published feed is already at a public address keeps the guid
+    that feed has (apps and directories know it by it); a new show at a public address gets the
+    specification's uuid5 of its feed URL; a show at `podcast serve`'s local default gets a
+    random uuid4, as uuid5 of the same local URL would be shared by every such show.
+    """
+    path = show.root / GUID_FILE
+    try:
+        return str(uuid.UUID(path.read_text(encoding="ascii").strip()))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
+        raise PublishError(f"{path}: not the show's guid ({error}); restore it, or delete it to get a new one") from None
+    guid = _published_guid(show)
+    if guid is not None:
+        return guid
+    public = urlsplit(show.base_url).hostname not in LOCAL_HOSTS
+    return str(podcast_guid(show.feed_url) if public else uuid.uuid4())
+
+
+def _published_guid(show: Show) -> str | None:
+    """The podcast:guid of the feed in episodes/, if it was published at a public address."""
+    try:
+        channel = etree.parse(str(show.episodes_dir / FEED_FILE), etree.XMLParser(resolve_entities=False, no_network=True)).find("channel")
+        guid = str(uuid.UUID(channel.findtext(f"{{{PODCAST_NS}}}guid") or ""))
+        link = channel.find("{http://www.w3.org/2005/Atom}link[@rel='self']")
+    except (OSError, ValueError, AttributeError, etree.XMLSyntaxError):
+        return None
+    return guid if link is not None and urlsplit(link.get("href", "")).hostname not in LOCAL_HOSTS else None
 
 
 class _AppleTags(BaseExtension):
@@ -369,7 +423,7 @@ def _save(show: Show, entries: list[Entry]) -> None:
     files = _render_published(show, entries)
     catalog = {"episodes": [_entry_to_json(entry) for entry in entries]}
     atomic_write(show.episodes_dir / CATALOG_FILE, json.dumps(catalog, indent=2, ensure_ascii=False) + "\n")
-    _write_published(show, files)
+    _write_published(files)
 
 
 def _entry_to_json(entry: Entry) -> dict[str, object]:
@@ -382,8 +436,12 @@ def _entry_from_json(item: Any) -> Entry:
     published = datetime.fromisoformat(_typed(item, "published", str))
     if published.tzinfo is None:
         raise ValueError(f"published date {published} has no time zone")
+    slug = _typed(item, "slug", str)
+    if not slug or slug.startswith(".") or any(char in slug for char in "/\\\0"):
+        # `remove` deletes <slug>.mp3 and its sidecars: a slug must name a file in episodes/.
+        raise ValueError(f"slug {slug!r} is not a file name in episodes/")
     return Entry(
-        slug=_typed(item, "slug", str),
+        slug=slug,
         guid=_typed(item, "guid", str),
         title=_typed(item, "title", str),
         description=_typed(item, "description", str),
@@ -395,6 +453,7 @@ def _entry_from_json(item: Any) -> Entry:
             Chapter(_typed(chapter, "title", str), _number(chapter, "start"), _number(chapter, "end"))
             for chapter in _typed(item, "chapters", list)
         ),
+        sources=tuple(_typed({"source": s}, "source", str) for s in (_typed(item, "sources", list) if "sources" in item else [])),
     )
 
 

@@ -9,6 +9,7 @@ a phone subscribing to this machine's LAN address gets enclosure URLs it can rea
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import socket
@@ -147,6 +148,10 @@ def valid_host(host: str | None) -> bool:
 class _Server(ThreadingHTTPServer):
     """A threaded server that takes a client hanging up or stalling as routine, not as a bug."""
 
+    # listen(2)'s backlog: socketserver's 5 made about one connection in seven wait a second
+    # for a retransmitted SYN when an app opened many at once (feed, cover, chapters, ranges).
+    request_queue_size = 128
+
     def handle_error(self, request: object, client_address: object) -> None:
         """Players drop connections all the time (seeking, pausing); only other errors print a traceback."""
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
@@ -188,12 +193,15 @@ class _Handler(BaseHTTPRequestHandler):
             stat = os.fstat(file.fileno())  # of the file opened: an atomic replace cannot mix two
             etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
             last_modified = formatdate(stat.st_mtime, usegmt=True)
+            host = self.headers.get("Host")
+            rewritten = path == self.root / FEED_FILE and valid_host(host)
+            if rewritten:  # the bytes sent depend on the Host header: so does their tag
+                etag = f'{etag[:-1]}-{hashlib.sha256(host.lower().encode()).hexdigest()[:12]}"'
             if self._not_modified(etag, stat.st_mtime):
                 self._start(HTTPStatus.NOT_MODIFIED, path, etag, last_modified)
                 self.end_headers()
                 return
-            host = self.headers.get("Host")
-            if path == self.root / FEED_FILE and valid_host(host):
+            if rewritten:
                 self._send_feed(file, path, etag, last_modified, f"http://{host}", send_body)
                 return
             wanted = byte_range(self.headers.get("Range"), stat.st_size)
@@ -264,6 +272,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Last-Modified", last_modified)
         if path.suffix.lower() in CORS_SUFFIXES:
             self.send_header("Access-Control-Allow-Origin", "*")
+        if path == self.root / FEED_FILE:  # rewritten per Host: a cache must not hand one host's copy to another
+            self.send_header("Vary", "Host")
 
     def _send_feed(self, file: BinaryIO, path: Path, etag: str, last_modified: str, origin: str, send_body: bool) -> None:
         """The feed rewritten for `origin`, whole (it is small; ranges are ignored), or as it is if it does not parse."""

@@ -16,13 +16,17 @@ import io
 import json
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
+import unicodedata
 import wave
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from podcast.cache import SPEECH, cache_dir, seal, sealed
 from podcast.errors import SpeechError
@@ -220,9 +224,18 @@ def plausible(text: str, seconds: float, rate: int) -> bool:
     True
     >>> plausible("Four words are here.", 0.05, 165)
     False
+
+    A word counts as a word only in the Latin script: a voice for another language may spell
+    every letter of a script it cannot read, or name it ("Chinese letter ..."), so each such
+    letter may last as long as three words (measured: espeak-ng's English voice takes 8.4 s for
+    the two Arabic words of "مرحبا بالعالم", 3.1 s for "东京大阪").
+
+    >>> plausible("مرحبا بالعالم", 8.4, 165), plausible("东京大阪", 3.1, 165)
+    (True, True)
     """
     expected = len(text.split()) * 60 / rate
-    return expected * 0.25 <= seconds <= expected * 4 + 2
+    spelled = sum(1 for char in text if char.isalpha() and not unicodedata.name(char, "").startswith("LATIN"))
+    return expected * 0.25 <= seconds <= expected * 4 + 2 + spelled * 3 * 60 / rate
 
 
 def _usable(wav: Path) -> bool:
@@ -238,14 +251,44 @@ def _usable(wav: Path) -> bool:
 _worker_engines: dict[Voice, Engine] = {}
 
 
-def _start_worker(voices: tuple[Voice, ...]) -> None:
-    """Load every voice's engine as the worker starts: an engine loaded by the task that needs it
-    was seen to write that first piece short (its warm-up still running). A failure is left to
-    the first task, which loads it again and raises it where its message reaches the caller (an
-    initializer's exception would only break the pool)."""
+def _start_worker(voices: tuple[Voice, ...], parent: int) -> None:
+    """Tie the worker's life to its parent's, then load every voice's engine: an engine loaded
+    by the task that needs it was seen to write that first piece short (its warm-up still
+    running). A failure is left to the first task, which loads it again and raises it where its
+    message reaches the caller (an initializer's exception would only break the pool)."""
+    _die_with(parent)
     for voice in voices:
         with contextlib.suppress(Exception):
             _engine_in_worker(voice)
+
+
+def _die_with(parent: int) -> None:
+    """Make this worker exit when the build that started it dies, however it dies.
+
+    A worker waits for work on a pipe whose writing end it holds itself (the pool hands each
+    worker the whole queue), so it never sees end-of-file when its parent is SIGKILLed: left
+    alone, it would wait forever. Linux kills it with its parent (PR_SET_PDEATHSIG); a thread
+    also checks the parent is still there, for a parent gone before that was set and for
+    systems without it. Ctrl-C goes to the parent alone, which ends the pool itself: a worker
+    interrupted mid-sentence would only print a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by the parent (see _ctrl_c_held)
+    prctl = getattr(ctypes.CDLL(None), "prctl", None) if sys.platform == "linux" else None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _engine_in_worker(voice: Voice) -> Engine:
@@ -302,15 +345,43 @@ def _pool(voices: Iterable[Voice], workers: int) -> ProcessPoolExecutor:
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(tuple(voices),),
+        initargs=(tuple(voices), os.getpid()),
     )
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C back while workers are started (they are started as tasks are submitted).
+
+    SIGINT is blocked in this thread, and a process started meanwhile inherits the blocked
+    signal; its initializer ignores SIGINT before unblocking it, so even a Ctrl-C during its
+    start-up reaches no worker (it would print a traceback there). The kernel may still hand the
+    signal to another thread of this process: Python's handler is set aside meanwhile, so no
+    KeyboardInterrupt cuts a worker's start in half (it would read half its start-up data and
+    print a traceback); the signal is raised again once the workers are started.
+    """
+    if threading.current_thread() is not threading.main_thread():  # signal handlers live in the main thread
+        yield
+        return
+    heard: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda number, frame: heard.append(number))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
+    if heard:  # delivered again, now to the handler that was there (ignored, if it was ignored)
+        signal.raise_signal(signal.SIGINT)
 
 
 def list_voices(voice: Voice) -> list[VoiceInfo]:
     """The voices `voice.engine` offers on this machine."""
     _engine(voice).version()  # says how to install a missing engine before any worker starts
     with _pool([voice], 1) as pool:
-        return _result(pool.submit(_list_voices, voice))
+        with _ctrl_c_held():
+            future = pool.submit(_list_voices, voice)
+        return _result(future)
 
 
 def _result(future: Future):  # type: ignore[type-arg]
@@ -348,13 +419,16 @@ def speak(
         return pieces
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
     with _pool(voices, workers or min(2, os.cpu_count() or 1)) as pool:
-        futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
-        for path, future in futures.items():
-            try:
-                _result(future)
-            except SpeechError as error:
-                for other in futures.values():
-                    other.cancel()
-                raise SpeechError(f"speech failed in {missing[path].segment!r}: {error}") from None
-            progress(1)
+        with _ctrl_c_held():
+            futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
+        try:
+            for path, future in futures.items():
+                try:
+                    _result(future)
+                except SpeechError as error:
+                    raise SpeechError(f"speech failed in {missing[path].segment!r}: {error}") from None
+                progress(1)
+        except BaseException:  # a failed sentence or Ctrl-C: the pool ends without speaking the rest
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return pieces

@@ -129,7 +129,9 @@ _ODD = re.compile(r"[#*_<>\[\]{}|~^\\`]")
 
 # --- Lexicon --------------------------------------------------------------------------------------
 
-_PLACEHOLDER_BASE = 0xE000  # private-use code points: never in normalised text (category Co)
+# Private-use code points (category Co), never in normalised text: plane 15 has room for 65534
+# entries, and plane 16 after it as many again.
+_PLACEHOLDER_BASE = 0xF0000
 
 
 def _set_aside_lexicon(text: str, lexicon: Mapping[str, str]) -> tuple[str, list[str]]:
@@ -137,20 +139,20 @@ def _set_aside_lexicon(text: str, lexicon: Mapping[str, str]) -> tuple[str, list
 
     Entries match whole words only, case-sensitively, the longest entry first.
 
-    >>> _set_aside_lexicon("Zuck met Zuckerberg", {"Zuck": "Zuk"})
-    ('\\ue000 met Zuckerberg', ['Zuk'])
+    >>> _set_aside_lexicon("Zuck met Zuckerberg and Zuck", {"Zuck": "Zuk"})
+    ('\\U000f0000 met Zuckerberg and \\U000f0000', ['Zuk'])
     """
     entries = sorted((key for key in lexicon if key.strip()), key=len, reverse=True)
     if not entries:
         return text, []
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, entries)) + r")(?!\w)")
-    said: list[str] = []
+    held: dict[str, int] = {}  # one placeholder per entry, however often it occurs
 
     def hold(match: re.Match[str]) -> str:
-        said.append(lexicon[match.group()])
-        return chr(_PLACEHOLDER_BASE + len(said) - 1)
+        return chr(_PLACEHOLDER_BASE + held.setdefault(match.group(), len(held)))
 
-    return pattern.sub(hold, text), said
+    text = pattern.sub(hold, text)
+    return text, [lexicon[entry] for entry in held]
 
 
 def _restore_lexicon(text: str, said: list[str]) -> str:

@@ -15,9 +15,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import feedparser
+import psutil
 import pytest
 
 from podcast.files import staging_folders
@@ -56,6 +59,9 @@ def podcast(show: Path, *args: str, cache: Path | None = None) -> subprocess.Pop
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group: the kill takes its speech workers too
+        # Ctrl-C as at a terminal, even when the tests run where SIGINT is ignored (a shell's
+        # background job), which every child would inherit.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -75,6 +81,23 @@ def state(show: Path) -> dict[str, str]:
                 data = b"".join(line for line in data.splitlines() if b"<lastBuildDate>" not in line)
             digests[str(path.relative_to(show / "episodes"))] = hashlib.sha256(data).hexdigest()
     return digests
+
+
+def survivors(session: int, timeout: float = 10) -> list[str]:
+    """The processes of a killed build's session still alive after `timeout` seconds (zombies,
+    dead but not yet reaped, do not count): its speech workers, ffmpeg, the resource tracker."""
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = []
+        for process in psutil.process_iter(["pid", "status", "cmdline"]):
+            try:
+                if os.getsid(process.info["pid"]) == session and process.info["status"] != psutil.STATUS_ZOMBIE:
+                    alive.append(" ".join(process.info["cmdline"] or []))
+            except (ProcessLookupError, PermissionError):
+                pass
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
 
 
 def check_consistent(show: Path) -> None:
@@ -112,12 +135,12 @@ def copy_of(base: Path, folder: Path) -> Path:
 def test_a_build_killed_at_any_moment_leaves_the_show_before_or_after(base: Path, tmp_path: Path) -> None:
     before = state(base)
     check_consistent(base)
-    article = str(base / "target.md")
+    article = "target.md"  # each copy's own: the same source as the episode it replaces
 
     def timed_build(name: str, cache: Path | None) -> tuple[float, dict[str, str]]:
         show = copy_of(base, tmp_path / name)
         started = time.monotonic()
-        finish(podcast(show, "build", article, cache=cache))
+        finish(podcast(show, "build", str(show / article), cache=cache))
         return time.monotonic() - started, state(show)
 
     cold_seconds, _ = timed_build("cold", tmp_path / "cold-cache")
@@ -133,22 +156,23 @@ def test_a_build_killed_at_any_moment_leaves_the_show_before_or_after(base: Path
     for number, (when, cold) in enumerate(plan):
         show = copy_of(base, tmp_path / f"kill{number}")
         cache = tmp_path / f"cache{number}" if cold else None
-        process = podcast(show, "build", article, cache=cache)
+        process = podcast(show, "build", str(show / article), cache=cache)
         if isinstance(when, float):
             time.sleep(when)
         else:
             while process.poll() is None and not _reached(show, when):
                 time.sleep(0.001)
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
+        try:  # the build alone every other time: its workers and ffmpeg must then die by themselves
+            os.kill(process.pid, signal.SIGKILL) if number % 2 else os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass  # it finished first: the after-state
         process.wait()
         process.stdout.close()
         process.stderr.close()
+        assert survivors(process.pid) == [], f"kill {number} ({when}) left processes running"
         got = state(show)
         check_consistent(show)
-        finish(podcast(show, "build", article, cache=cache))  # the next build finishes the work
+        finish(podcast(show, "build", str(show / article), cache=cache))  # the next build finishes the work
         # Speech from another cache differs in its samples: "after" is what this cache makes.
         finished = state(show)
         assert got in (before, finished), f"kill {number} ({when}) left a mixed state"
@@ -186,9 +210,9 @@ def test_two_builds_at_once_queue_and_both_publish(base: Path, tmp_path: Path) -
     assert slugs == {"another-episode", "the-target", "first-at-once", "second-at-once"}
 
 
-def test_a_build_that_waits_too_long_fails_and_a_killed_holder_blocks_nothing(base: Path, tmp_path: Path) -> None:
-    show = copy_of(base, tmp_path / "show")
-    (show / "podcast.toml").write_text(SETTINGS + "lock_timeout = 1\n", encoding="utf-8")
+@contextmanager
+def lock_held(show: Path) -> Iterator[None]:
+    """Another process holding the show's lock for the block; killed (dropping the lock) after it."""
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; from podcast.files import locked\n"
          "with locked(Path(sys.argv[1]), 0):\n    print('locked', flush=True); time.sleep(600)", str(show / ".podcast.lock")],
@@ -196,6 +220,17 @@ def test_a_build_that_waits_too_long_fails_and_a_killed_holder_blocks_nothing(ba
     )
     try:
         assert holder.stdout.readline() == "locked\n"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_a_build_that_waits_too_long_fails_and_a_killed_holder_blocks_nothing(base: Path, tmp_path: Path) -> None:
+    show = copy_of(base, tmp_path / "show")
+    (show / "podcast.toml").write_text(SETTINGS + "lock_timeout = 1\n", encoding="utf-8")
+    with lock_held(show):
         before = state(show)
         waiting = podcast(show, "build", str(show / "target.md"))
         _out, err = waiting.communicate(timeout=60)
@@ -205,9 +240,44 @@ def test_a_build_that_waits_too_long_fails_and_a_killed_holder_blocks_nothing(ba
             f"Error: {show}: another build of this show is still running after 1 s",
         ]
         assert state(show) == before
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
     finish(podcast(show, "build", str(show / "target.md")))  # the killed holder's lock went with it
     check_consistent(show)
+
+
+@pytest.mark.parametrize("moment", ["workers starting", "staging", "speaking"])
+def test_ctrl_c_prints_one_line_and_publishes_nothing(base: Path, tmp_path: Path, moment: str) -> None:
+    """SIGINT to the build's process group, as a terminal sends it: one line, exit 130, no worker
+    traceback, the show as it was, and no process of the build left."""
+    show = copy_of(base, tmp_path / "show")
+    before = state(show)
+    process = podcast(show, "build", str(show / "target.md"), cache=tmp_path / "cold")  # cold: it speaks a while
+    started = time.monotonic()
+    while process.poll() is None and time.monotonic() - started < 60:
+        if (moment == "workers starting" and spawned(process.pid)) or (moment != "workers starting" and staging_folders(show / "episodes")):
+            break
+        time.sleep(0.001)
+    if moment == "speaking":
+        while process.poll() is None and not list((tmp_path / "cold").rglob("*.wav")):
+            time.sleep(0.001)
+    os.killpg(process.pid, signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    assert (process.returncode, err.splitlines()) == (130, ["Interrupted: nothing was published."]), err
+    assert state(show) == before and staging_folders(show / "episodes") == []
+    assert survivors(process.pid) == []
+
+
+def spawned(pid: int) -> bool:
+    """Whether the process has started a multiprocessing child (a speech worker) yet."""
+    try:
+        return any("multiprocessing" in " ".join(child.cmdline()) for child in psutil.Process(pid).children())
+    except psutil.Error:  # the build or the child ended meanwhile
+        return False
+
+
+def test_sources_are_read_before_the_show_is_locked(base: Path, tmp_path: Path) -> None:
+    """A source that cannot be read fails at once, even while another build holds the lock."""
+    show = copy_of(base, tmp_path / "show")
+    with lock_held(show):
+        build = podcast(show, "build", str(show / "missing.md"))
+        _out, err = build.communicate(timeout=60)
+        assert (build.returncode, err.splitlines()) == (1, [f"Error: {show / 'missing.md'}: no such file"])

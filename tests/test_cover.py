@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import struct
+import warnings
+import zlib
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFont
 
-from podcast.cover import check_cover, cover_source, draw_cover, generated_cover, published_name
+from podcast.cover import check_cover, cover_lines, cover_source, draw_cover, generated_cover, published_name
 from podcast.errors import SettingsError
 from podcast.show import Show
 
@@ -74,3 +77,66 @@ def test_a_long_title_still_fits_the_drawn_cover():
         assert drawn.size == (600, 600)
         inner = drawn.crop((0, 0, 600, 30)).getcolors()  # the top margin stays background and frame only
     assert len(inner) <= 4
+
+
+# title, side: each drawn in the largest type whose lines, broken between words, fit
+WRAPPED_TITLES = {
+    "a word that fits whole on a line of its own": ("Takeaways Daily", 3000),
+    "many words": ("A very long title " * 12, 3000),
+    "small cover": ("The Evolving Role of Social Media in Elections", 600),
+    "one long word": ("Supercalifragilisticexpialidocious", 3000),
+    "non-Latin words": ("Тихие заметки недели", 1400),
+}
+
+
+@pytest.mark.parametrize("case", list(WRAPPED_TITLES))
+def test_the_drawn_title_breaks_between_words_and_shrinks_to_fit(case):
+    title, side = WRAPPED_TITLES[case]
+    lines, size = cover_lines(title, side)
+    assert [word for line in lines for word in line.split()] == title.split()  # no word broken
+    room = side - 2 * (side // 10)
+    font = ImageFont.load_default(size)
+    assert max(font.getlength(line) for line in lines) <= room
+    bigger = ImageFont.load_default(size + max(1, side // 100))
+    assert max(bigger.getlength(word) for word in title.split()) > room or len(lines) > 1 or size == side // 6
+
+
+def test_a_word_too_wide_for_the_smallest_type_is_the_only_thing_broken():
+    title = "Supercalifragilisticexpialidocious" * 3 + " ok"
+    lines, _size = cover_lines(title, 3000)
+    assert "".join(lines).replace(" ", "") == title.replace(" ", "") and lines[-1].endswith(" ok")
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def claimed_png(width: int, height: int) -> bytes:
+    """A small PNG file whose header claims `width`×`height` (its pixel data is a few bytes)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunks = png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(bytes(1000))) + png_chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+@pytest.mark.parametrize(
+    ("side", "message"),
+    [
+        (20000, r"20000×20000|exceeds limit of \d+ pixels.*; it must be square, 1400 to 3000 pixels a side"),
+        (10000, r"10000×10000 pixels; it must be square, 1400 to 3000"),  # Pillow only warns at this size
+    ],
+)
+def test_a_cover_claiming_a_huge_size_is_one_settings_error_and_no_warning(tmp_path, side, message):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(claimed_png(side, side))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a DecompressionBombWarning would raise here
+        with pytest.raises(SettingsError, match=message):
+            check_cover(path)
+
+
+def test_a_png_named_jpg_is_published_and_declared_as_a_png(tmp_path, image):
+    image(tmp_path / "art.jpg", 1400, kind="PNG")
+    show = Show(root=tmp_path, cover="art.jpg")
+    assert published_name(show) == "art.png"
+    image(tmp_path / "photo.png", 1400, kind="JPEG")
+    assert published_name(Show(root=tmp_path, cover="photo.png")) == "photo.jpg"

@@ -82,3 +82,14 @@ def test_any_text_is_escaped(title: str, description: str, chapter: str) -> None
     assert [name for name, _ in page.tags if name != "p"] == [name for name, _ in plain.tags if name != "p"]
     assert page.all("input")[0]["value"] == f"http://h/{title}"
     assert page.all("img")[0]["alt"] == f"Cover of {title}"
+
+
+def test_file_names_with_url_characters_are_linked_quoted() -> None:
+    """A slug from a catalog written before slugs were made safe ("a#b?c") must still link to its
+    files, not to "a" with a fragment."""
+    show = Show(root=Path("."), title="My Digest", description="Takeaways, spoken.")
+    sidecars = {"text/vtt": "a#b?c.vtt", "application/json+chapters": "a#b?c.chapters.json"}
+    page = Elements(render_page(show, [episode(1, sidecars, slug="a#b?c")], "cover.png", "http://127.0.0.1:8000/feed.xml"))
+    assert [audio["src"] for audio in page.all("audio")] == ["a%23b%3Fc.mp3"]
+    assert [track["src"] for track in page.all("track")] == ["a%23b%3Fc.vtt"]
+    assert {"a%23b%3Fc.mp3", "a%23b%3Fc.vtt", "a%23b%3Fc.chapters.json"} <= {a["href"] for a in page.all("a")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import uuid
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timedelta, timezone
@@ -211,6 +212,14 @@ CORRUPT_CATALOGS = {
         b'{"episodes": [{"slug": "first", "guid": "g", "title": "t", "description": "", '
         b'"published": "yesterday", "duration": 1, "size": 1, "chapters": []}]}'
     ),
+    "slug leaving episodes/": (
+        b'{"episodes": [{"slug": "../secret", "guid": "g", "title": "t", "description": "", '
+        b'"published": "2024-01-01T00:00:00+00:00", "duration": 1, "size": 1, "chapters": []}]}'
+    ),
+    "hidden slug": (
+        b'{"episodes": [{"slug": ".feed", "guid": "g", "title": "t", "description": "", '
+        b'"published": "2024-01-01T00:00:00+00:00", "duration": 1, "size": 1, "chapters": []}]}'
+    ),
     "slug twice": (
         b'{"episodes": ['
         + b",".join(
@@ -288,26 +297,63 @@ def test_podcast_guid_follows_the_specification(feed_url, guid):
     assert str(podcast_guid(feed_url)) == guid
 
 
-@pytest.mark.parametrize(
-    ("base_url", "name"),
-    [
-        ("https://example.com/pod/", "example.com/pod/feed.xml"),
-        ("https://example.com/pod", "example.com/pod/feed.xml"),
-        ("http://127.0.0.1:8000/", "127.0.0.1:8000/feed.xml"),
-    ],
-)
-def test_podcast_guid_is_uuid5_of_the_feed_url_and_stable(tmp_path, base_url, name):
-    expected = str(uuid.uuid5(SPEC_NAMESPACE, name))
-    show = make_show(tmp_path, base_url=base_url)
-    publish(show, make_episode(show, "first"), now=JAN_1)
-    guids = [channel(show).findtext(f"{PODCAST}guid")]
-    publish(show, make_episode(show, "second"), now=JAN_1 + timedelta(days=1))
-    write_feed(make_show(tmp_path, base_url=base_url, title="Renamed"), load_catalog(show))
-    guids.append(channel(show).findtext(f"{PODCAST}guid"))
+def feed_guid(show: Show) -> str:
+    return channel(show).findtext(f"{PODCAST}guid")
 
-    assert guids == [expected, expected]
+
+def test_podcast_guid_is_chosen_once_and_kept_with_the_show(tmp_path):
+    """A new show at a public address gets the specification's uuid5 of its feed URL, once: it is
+    kept in podcast.guid beside podcast.toml, so neither a move to another base_url nor a
+    regenerated episodes/ changes it."""
+    show = make_show(tmp_path, base_url="https://example.com/pod")
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    expected = str(uuid.uuid5(SPEC_NAMESPACE, "example.com/pod/feed.xml"))
+    assert feed_guid(show) == expected == (tmp_path / "podcast.guid").read_text().strip()
+
+    moved = make_show(tmp_path, base_url="https://elsewhere.org/casts/", title="Renamed")
+    write_feed(moved, load_catalog(moved))
+    assert feed_guid(moved) == expected and "elsewhere.org" in parse(moved).feed.links[0].href
+    catalog = load_catalog(moved)
+    shutil.rmtree(tmp_path / "episodes")
+    write_feed(moved, catalog)
+    assert feed_guid(moved) == expected
     assert channel(show).findtext(f"{PODCAST}locked") == "no"
     assert b'xmlns:podcast="https://podcastindex.org/namespace/1.0"' in feed_path(show).read_bytes()
+
+
+def test_shows_at_the_local_default_address_each_get_a_guid_of_their_own(tmp_path):
+    guids = []
+    for name in ("one", "two"):
+        show = make_show(tmp_path / name, base_url="http://127.0.0.1:8000/")
+        publish(show, make_episode(show, "first"), now=JAN_1)
+        guids.append(uuid.UUID(feed_guid(show)))
+    assert guids[0] != guids[1] and {guid.version for guid in guids} == {4}
+    assert str(podcast_guid("http://127.0.0.1:8000/feed.xml")) not in map(str, guids)
+
+
+@pytest.mark.parametrize(("base_url", "kept"), [("https://old.example.com/", True), ("http://localhost:8000/", False)])
+def test_a_show_published_before_keeps_its_feeds_guid_unless_it_was_a_local_one(tmp_path, base_url, kept):
+    """Migration: a feed made before podcast.guid existed keeps its guid, which apps know the show
+    by; a guid of the local default address was shared by every such show, so it is replaced."""
+    show = make_show(tmp_path, base_url=base_url)
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    old = str(uuid.uuid4())  # as if derived from an address the show no longer has
+    feed_path(show).write_bytes(feed_path(show).read_bytes().replace(feed_guid(show).encode(), old.encode()))
+    (tmp_path / "podcast.guid").unlink()
+    moved = make_show(tmp_path, base_url="https://new.example.org/")
+    write_feed(moved, load_catalog(moved))
+    assert (feed_guid(moved) == old) is kept
+    assert (tmp_path / "podcast.guid").read_text().strip() == feed_guid(moved)
+
+
+def test_a_damaged_guid_file_is_one_line_and_changes_nothing(tmp_path):
+    show = make_show(tmp_path)
+    publish(show, make_episode(show, "first"), now=JAN_1)
+    (tmp_path / "podcast.guid").write_text("not a uuid\n")
+    before = feed_path(show).read_bytes()
+    with pytest.raises(PublishError, match=r"podcast.guid: not the show's guid .*; restore it, or delete it"):
+        write_feed(show, load_catalog(show))
+    assert feed_path(show).read_bytes() == before
 
 
 def test_write_feed_applies_new_settings_to_the_published_episodes(tmp_path):

@@ -233,6 +233,35 @@ def test_the_feed_names_the_host_the_client_used(port: int) -> None:
     assert b"example.com" not in lan
 
 
+def test_the_rewritten_feed_varies_by_host_and_so_does_its_etag(port: int) -> None:
+    """A cache (or an app behind a proxy) must not hand the copy made for one address to a
+    client of another: the feed says Vary: Host, and a tag from one host is stale at another."""
+    tags = {}
+    for host in ("127.0.0.1", "192.168.1.20:8000"):
+        status, headers, _body = get(port, "/feed.xml", Host=host)
+        assert status == 200 and headers["Vary"] == "Host"
+        tags[host] = headers["ETag"]
+        not_modified = get(port, "/feed.xml", Host=host, If_None_Match=tags[host])
+        assert not_modified[0] == 304 and not_modified[1]["Vary"] == "Host"
+    assert tags["127.0.0.1"] != tags["192.168.1.20:8000"]
+    assert get(port, "/feed.xml", Host="192.168.1.20:8000", If_None_Match=tags["127.0.0.1"])[0] == 200
+    assert "Vary" not in get(port, "/ep.mp3")[1]
+
+
+def test_a_burst_of_connections_is_queued_not_dropped(show: Show) -> None:
+    """64 clients connecting at once to a server busy elsewhere are all taken into the listen
+    queue (a backlog of 5 dropped the SYN of all but six, which then waited a second or more)."""
+    with make_server(show, "127.0.0.1", 0) as server:  # listening, not yet accepting
+        clients = [socket.socket() for _ in range(64)]
+        try:
+            for client in clients:
+                client.settimeout(0.5)
+                client.connect(server.server_address)  # times out once the queue is full
+        finally:
+            for client in clients:
+                client.close()
+
+
 @pytest.mark.parametrize("host", ["evil.example/x", "a b", "host:99999", "x@y"])
 def test_an_implausible_host_gets_the_feed_as_published(port: int, show: Show, host: str) -> None:
     status, _headers, body = get(port, "/feed.xml", Host=host)
