@@ -13,7 +13,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
@@ -138,7 +138,12 @@ def publish(show: Show, episode: Episode, now: datetime | None = None, sources: 
         entries[entries.index(previous)] = entry
     else:
         entries.append(entry)
-    _save(show, entries)
+    kept = retained(show, entries, published)
+    _save(show, kept)
+    kept_slugs = {kept_entry.slug for kept_entry in kept}
+    for gone in entries:
+        if gone.slug not in kept_slugs:
+            _delete_files(show, gone)
     return entry
 
 
@@ -154,10 +159,29 @@ def remove(show: Show, slug: str) -> Entry:
         raise PublishError(f"no published episode {slug!r} (published: {known})")
     entries.remove(entry)
     _save(show, entries)
-    (show.episodes_dir / entry.filename).unlink(missing_ok=True)
-    for name in sidecar_names(slug):
-        (show.episodes_dir / name).unlink(missing_ok=True)
+    _delete_files(show, entry)
     return entry
+
+
+def retained(show: Show, entries: list[Entry], now: datetime) -> list[Entry]:
+    """The entries a bounded show keeps, in catalog order: the newest `keep`, none published
+    more than `keep_days` before `now`, and always the newest one (a build never publishes
+    nothing). Dropped episodes' guids are random uuids, so no later episode ever reuses one.
+    """
+    newest_first = [entry for _number, entry in numbered_newest_first(entries)]
+    kept = newest_first[: show.keep] if show.keep else newest_first
+    if show.keep_days:
+        oldest = now - timedelta(days=show.keep_days)
+        kept = kept[:1] + [entry for entry in kept[1:] if entry.published >= oldest]
+    slugs = {entry.slug for entry in kept}
+    return [entry for entry in entries if entry.slug in slugs]
+
+
+def _delete_files(show: Show, entry: Entry) -> None:
+    """Delete an episode's MP3 and sidecars; called after the catalog stops naming them."""
+    (show.episodes_dir / entry.filename).unlink(missing_ok=True)
+    for name in sidecar_names(entry.slug):
+        (show.episodes_dir / name).unlink(missing_ok=True)
 
 
 def write_feed(show: Show, entries: list[Entry]) -> None:
@@ -224,7 +248,8 @@ def _write_published(files: list[tuple[Path, bytes]]) -> None:
 
 
 def render_feed(show: Show, entries: list[Entry], guid: str | None = None) -> bytes:
-    """The RSS 2.0 feed with Apple's iTunes tags and Podcasting 2.0's tags, items newest first.
+    """The RSS 2.0 feed with Apple's iTunes tags and Podcasting 2.0's tags: the newest
+    `feed_limit` items, newest first (apps read the whole feed on every refresh).
 
     lastBuildDate is the time of the call; everything else follows from the arguments and
     which sidecar files (chapters, transcripts) exist in episodes/. `guid` is the show's
@@ -262,7 +287,7 @@ def render_feed(show: Show, entries: list[Entry], guid: str | None = None) -> by
     feed.podcastindex.guid = guid or show_guid(show)
     feed.podcastindex.owner = _clean(show.email)
 
-    for number, entry in numbered_newest_first(entries):
+    for number, entry in numbered_newest_first(entries)[: show.feed_limit]:
         item = feed.add_entry(order="append")
         item.guid(entry.guid, permalink=False)
         item.title(_clean(entry.title) or entry.slug)  # apps list episodes by title: never blank
