@@ -112,7 +112,7 @@ def _xml_feed(data: bytes, url: str) -> tuple[str, list[Item]]:
     import feedparser  # imported here: only `podcast update` and `follow` need it
 
     parsed = feedparser.parse(data)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         problem = parsed.get("bozo_exception") or "no RSS or Atom in it"
         raise SourceError(f"{url}: not a feed ({problem})")
     items = []
