@@ -112,9 +112,6 @@ def _xml_feed(data: bytes, url: str) -> tuple[str, list[Item]]:
     import feedparser  # imported here: only `podcast update` and `follow` need it
 
     parsed = feedparser.parse(data)
-    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
-        problem = parsed.get("bozo_exception") or "no RSS or Atom in it"
-        raise SourceError(f"{url}: not a feed ({problem})")
     items = []
     for entry in parsed.entries:
         link = entry.get("link", "").strip()
@@ -130,6 +127,9 @@ def _xml_feed(data: bytes, url: str) -> tuple[str, list[Item]]:
                 datetime(*stamp[:6], tzinfo=timezone.utc) if stamp else None,
             )
         )
+    if not items and (parsed.bozo or not parsed.get("version")):  # a broken feed may still yield items
+        problem = parsed.get("bozo_exception") or "no RSS or Atom in it"
+        raise SourceError(f"{url}: not a feed ({problem})")
     return parsed.feed.get("title", "").strip(), items
 
 
