@@ -241,14 +241,15 @@ def test_an_update_killed_anywhere_is_finished_by_the_next_with_nothing_twice(se
     def staged_file(name: str) -> Callable[[Path], bool]:
         return lambda show: any((stage / name).exists() for stage in staging_folders(show / "episodes"))
 
+    # kill point: (when it is reached, episodes published by then)
     plan = {
-        "after the fetch": None,
-        "during the first build": lambda show: bool(staging_folders(show / "episodes")),
-        "before the first swap": staged_file(SEEN_FILE),
-        "during the second build": lambda show: len(catalog(show)) == 1 and bool(staging_folders(show / "episodes")),
-        "before the second swap": lambda show: len(catalog(show)) == 1 and staged_file(SEEN_FILE)(show),
+        "after the fetch": (None, 0),
+        "during the first build": (lambda show: bool(staging_folders(show / "episodes")), 0),
+        "before the first swap": (staged_file(SEEN_FILE), 0),
+        "during the second build": (lambda show: len(catalog(show)) == 1 and bool(staging_folders(show / "episodes")), 1),
+        "before the second swap": (lambda show: len(catalog(show)) == 1 and staged_file(SEEN_FILE)(show), 1),
     }
-    for number, (point, reached) in enumerate(plan.items()):
+    for number, (point, (reached, published)) in enumerate(plan.items()):
         name = f"kill{number}"
         url = server.publish("rss", name, [Post(name, 1), Post(name, 2)])
         show = new_show(tmp_path / name, url, initial=2)
@@ -265,6 +266,7 @@ def test_an_update_killed_anywhere_is_finished_by_the_next_with_nothing_twice(se
         if (show / "episodes").exists():
             check_consistent(show)
         done = len(catalog(show))
+        assert done == published, point  # the kill fell where it was meant to
         finish = podcast(show, "update")
         out, err = finish.communicate(timeout=300)
         assert finish.returncode == 0, err
