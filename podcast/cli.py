@@ -12,7 +12,7 @@ from typing import Callable
 
 import click
 
-from podcast.errors import PodcastError
+from podcast.errors import PodcastError, SourceError
 from podcast.show import Show, load_show
 
 
@@ -177,14 +177,19 @@ def follow(urls: tuple[str, ...], opml: Path | None, show_dir: Path) -> None:
     if not urls and opml is None:
         raise click.UsageError("give feed or page URLs, or --opml FILE")
     show = load_show(show_dir)
-    wanted = read_opml(opml) if opml else []
+    wanted, failed = read_opml(opml) if opml else [], False
     for url in urls:
-        feed_url, title = discover(url)
-        wanted.append(Source(feed_url, title))
+        try:
+            wanted.append(Source(*discover(url)))
+        except SourceError as error:  # one line, and the other URLs are still followed
+            click.echo(f"Failed: {error}", err=True)
+            failed = True
     added = add_sources(show, wanted)
     for source in wanted:
         state = "Following" if source in added else "Already following"
         click.echo(f"{state}: {source.url}" + (f" ({source.title})" if source.title else ""))
+    if failed:
+        sys.exit(1)
 
 
 @cli.command()
@@ -215,7 +220,7 @@ def sources(opml: bool, show_dir: Path) -> None:
         click.echo(f"{source.url}\t{source.title}")
         click.echo(f"  checked: {status.checked or 'never'}\tnew: {status.new or 'none yet'}")
         if status.error:
-            click.echo(f"  error: {status.error}")
+            click.echo(f"  error: {status.error.removeprefix(source.url + ': ')}")
 
 
 @cli.command()
