@@ -114,7 +114,7 @@ def _xml_feed(data: bytes, url: str) -> tuple[str, list[Item]]:
     parsed = feedparser.parse(data)
     items = []
     for entry in parsed.entries:
-        link = entry.get("link", "").strip()
+        link = _absolute(url, entry.get("link"))
         key = entry.get("id", "").strip() or link
         if not key:
             continue  # an item naming no article cannot be told from the next
@@ -141,7 +141,7 @@ def _json_feed(data: bytes, url: str) -> tuple[str, list[Item]]:
             raise ValueError("no jsonfeed.org version")
         items = []
         for entry in document.get("items", []):
-            link = str(entry.get("url") or "").strip()
+            link = _absolute(url, entry.get("url"))
             key = str(entry.get("id") or "").strip() or link
             if not key:
                 continue
@@ -153,6 +153,16 @@ def _json_feed(data: bytes, url: str) -> tuple[str, list[Item]]:
         return str(document.get("title", "")).strip(), items
     except (ValueError, AttributeError, TypeError) as error:
         raise SourceError(f"{url}: not a feed (JSON, but not JSON Feed: {error})") from None
+
+
+def _absolute(feed_url: str, link: object) -> str:
+    """An item's link made absolute against its feed's URL; empty when it has none.
+
+    >>> _absolute("https://example.org/blog/feed.xml", " post-1.html "), _absolute("https://example.org/", None)
+    ('https://example.org/blog/post-1.html', '')
+    """
+    text = str(link or "").strip()
+    return urljoin(feed_url, text) if text else ""
 
 
 def _get(url: str, headers: dict[str, str], deadline: float) -> _Answer:

@@ -21,7 +21,7 @@ from typing import Callable
 from podcast.article import Article, load_source, parse_article
 from podcast.build import build_articles, publishing
 from podcast.errors import ArticleError, BusyError, PodcastError, SourceError
-from podcast.extract import html_to_markdown
+from podcast.extract import html_to_markdown, is_url
 from podcast.feeds import DEADLINE, Fetched, Item, fetch_feed
 from podcast.files import locked
 from podcast.publish import Entry, load_catalog
@@ -240,8 +240,8 @@ def _article(item: Item) -> Article:
             return _titled(parse_article(text), item)
         except ArticleError:
             pass
-    if not item.link:
-        raise SourceError(f"{item.key}: the item has no whole article and no link to one")
+    if not is_url(item.link):  # never a file path: a feed must not make us read local files
+        raise SourceError(f"{origin}: the item has no whole article and no web link to one")
     return _titled(load_source(item.link), item)
 
 
