@@ -103,10 +103,37 @@ def update(
 def _update(run: _Run, urls: list[str], dry_run: bool, deadline: float) -> Outcome:
     show = run.show
     seen = load_seen(show.episodes_dir)
-    taken = set(seen.keys) | {source for entry in load_catalog(show) for source in entry.sources}
     statuses = load_status(show)
+    answers, articles, passed = _check(run, urls, seen, statuses, deadline)
+    if dry_run:
+        return Outcome(failures=tuple(run.failures), planned=tuple(_planned(show, articles)))
+    for new in articles:
+        try:
+            new.article = _article(new.item)
+        except PodcastError as error:
+            run.fail(f"{new.sources[0]}: {error}")
+    ready = [new for new in articles if new.article is not None]
+    for group in _episodes(show, ready, run):
+        _build(run, group)
+    recorded = load_seen(show.episodes_dir).keys
+    built = {source for new in ready if new.keys <= recorded for source in new.sources}
+    unsettled = {source for new in articles if not new.keys <= recorded for source in new.sources}
+    validators = {url: (a.etag, a.modified) for url, a in answers.items() if a.changed and url not in unsettled}
+    _commit(run, passed, validators)
+    for url in built:
+        statuses[url] = replace(statuses[url], new=now_text() + " " + _titles(ready, url))
+    save_status(show, statuses)
+    return Outcome(tuple(run.built), tuple(run.failures))
+
+
+def _check(
+    run: _Run, urls: list[str], seen: Seen, statuses: dict[str, Status], deadline: float
+) -> tuple[dict[str, Fetched], list[_New], set[str]]:
+    """Fetch every source: its answer, the new articles of all (oldest first, each once), and
+    the keys to record as taken without an episode. `statuses` is updated in place."""
+    taken = set(seen.keys) | {source for entry in load_catalog(run.show) for source in entry.sources}
     answers: dict[str, Fetched] = {}
-    passed: set[str] = set()  # items of a newly followed source beyond its newest `initial`
+    passed: set[str] = set()
     fresh: dict[str, _New] = {}  # every key and link of a new article -> it
     for url in urls:
         status = statuses.get(url, Status())
@@ -121,41 +148,20 @@ def _update(run: _Run, urls: list[str], dry_run: bool, deadline: float) -> Outco
         answers[url] = fetched
         items = fetched.items
         if url not in seen.validators:  # first check: only the newest few, not the archive
-            passed |= {key for item in items[show.initial :] for key in (item.key, item.link) if key}
-            items = items[: show.initial]
+            passed |= {key for item in items[run.show.initial :] for key in (item.key, item.link) if key}
+            items = items[: run.show.initial]
         new = [item for item in items if item.key not in taken and item.link not in taken]
         # Items known only from the catalog (built by hand from their URL) are recorded too: a
         # bounded show may drop that episode, and its article must not come back as new.
         passed |= {key for item in items if item not in new for key in (item.key, item.link) if key and key not in seen}
         run.detail(f"{url}: {'unchanged' if not fetched.changed else f'{len(fetched.items)} items, {len(new)} new'}")
         for item in new:
-            known = fresh.get(item.key) or fresh.get(item.link)
-            if known is None:
-                known = _New(item, set(), [])
+            known = fresh.get(item.key) or fresh.get(item.link) or _New(item, set(), [])
             known.keys |= {key for key in (item.key, item.link) if key}
             known.sources.append(url)
             for key in known.keys:
                 fresh[key] = known
-    articles = _oldest_first(list({id(new): new for new in fresh.values()}.values()))
-    if dry_run:
-        return Outcome(failures=tuple(run.failures), planned=tuple(_planned(show, articles)))
-    for new in articles:
-        try:
-            new.article = _article(new.item)
-        except PodcastError as error:
-            run.fail(f"{new.sources[0]}: {error}")
-    ready = [new for new in articles if new.article is not None]
-    for group in _episodes(show, ready, run):
-        _build(run, group, statuses)
-    recorded = load_seen(show.episodes_dir).keys
-    built = {source for new in ready if new.keys <= recorded for source in new.sources}
-    unsettled = {source for new in articles if not new.keys <= recorded for source in new.sources}
-    validators = {url: (a.etag, a.modified) for url, a in answers.items() if a.changed and url not in unsettled}
-    _commit(run, passed, validators)
-    for url in built:
-        statuses[url] = replace(statuses[url], new=now_text() + " " + _titles(ready, url))
-    save_status(show, statuses)
-    return Outcome(tuple(run.built), tuple(run.failures))
+    return answers, _oldest_first(list({id(new): new for new in fresh.values()}.values())), passed
 
 
 def _oldest_first(articles: list[_New]) -> list[_New]:
@@ -194,7 +200,7 @@ def _episodes(show: Show, ready: list[_New], run: _Run) -> list[list[_New]]:
     return _chunks(ready, show.max_articles)
 
 
-def _build(run: _Run, group: list[_New], statuses: dict[str, Status]) -> None:
+def _build(run: _Run, group: list[_New]) -> None:
     """Publish one episode of the group's articles, with their keys recorded as taken."""
     keys = set().union(*(new.keys for new in group))
 
