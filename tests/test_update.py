@@ -194,6 +194,8 @@ def test_failures_are_lines_on_stderr_and_the_exit_status(server: FeedServer, tm
     assert (code, out) == (1, "")
     assert [line.split(": ")[0] for line in err.splitlines()] == ["Failed"] * 3 and "Traceback" not in err
     assert "etc/hostname: the item has no whole article and no web link to one" in err  # no local file read
+    code, out, _ = run(show, "update", "-v")  # the failed item is tried again: its feed's ETag was not kept
+    assert code == 1 and out == f"{local}: 1 items, 1 new\n"
     assert not (show / "episodes").exists()
 
 
