@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, TypeVar, Union
 from urllib.parse import urlsplit
 
-from podcast.article import load_source
+from podcast.article import Article, load_source
 from podcast.cover import check_cover, cover_source, embedded_cover
 from podcast.errors import ScriptError
 from podcast.extract import is_url
@@ -107,6 +107,31 @@ def build(
         return _published(stage, narration, progress)
 
 
+def build_articles(
+    show: Show,
+    articles: list[Article],
+    sources: tuple[str, ...],
+    progress: Progress | None = None,
+    waiting: Callable[[], None] = lambda: None,
+    notify: Callable[[str], None] = lambda line: None,
+    record: Callable[[Show], None] = lambda stage: None,
+) -> Entry:
+    """Build and publish one episode of articles already read (several make a digest), known
+    by `sources` (one identity per article, e.g. its URL).
+
+    `record(stage)` writes into the staged show what must be published with the episode or
+    not at all: `podcast update` records there which feed items it has now built.
+    """
+    narration = replace(_narrated(show, articles, None), sources=sources)
+    if show.cover_path is not None:
+        check_cover(show.cover_path)
+    with publishing(show, waiting) as stage:
+        narration, _folder = _placed(stage, narration, None, False, notify)
+        entry = _published(stage, narration, progress)
+        record(stage)
+        return entry
+
+
 def _published(show: Show, narration: Script, progress: Progress | None) -> Entry:
     """Speak, mix and publish the episode of `narration` into the (staged) show."""
     with ThreadPoolExecutor(1) as artist:
@@ -142,12 +167,15 @@ def _narration(
         return (replace(narration, title=title) if title else narration), folder
     articles = [load_source(s) for s in sources]
     articles = [a if a.title else replace(a, title=_title_from_name(s)) for a, s in zip(articles, sources)]
+    return replace(_narrated(show, articles, title), sources=tuple(_identity(show, s) for s in sources)), None
+
+
+def _narrated(show: Show, articles: list[Article], title: str | None) -> Script:
+    """One article's narration, or several articles' as one digest, with the show's lexicon."""
     lexicon = load_lexicon(show.root)
     if len(articles) == 1:
-        narration = narrate(articles[0], show.title, title or articles[0].title, lexicon)
-    else:
-        narration = narrate_digest(articles, show.title, title, lexicon)
-    return replace(narration, sources=tuple(_identity(show, s) for s in sources)), None
+        return narrate(articles[0], show.title, title or articles[0].title, lexicon)
+    return narrate_digest(articles, show.title, title, lexicon)
 
 
 def _identity(show: Show, source: Source) -> str:

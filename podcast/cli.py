@@ -12,7 +12,7 @@ from typing import Callable
 
 import click
 
-from podcast.errors import PodcastError
+from podcast.errors import PodcastError, SourceError
 from podcast.show import Show, load_show
 
 
@@ -165,6 +165,95 @@ def serve(host: str, port: int, show_dir: Path) -> None:
 
     serve_episodes(load_show(show_dir), host, port, ready=lambda url: click.echo(f"Feed: {url} (Ctrl-C stops)"))
     click.echo("Stopped.")
+
+
+@cli.command()
+@click.argument("urls", nargs=-1)
+@click.option("--opml", "opml", type=click.Path(dir_okay=False, path_type=Path), help="Follow every feed of an OPML subscription list.")
+@show_option
+def follow(urls: tuple[str, ...], opml: Path | None, show_dir: Path) -> None:
+    """Follow feeds (RSS, Atom, JSON Feed) or the feed a web page names; `podcast update` turns their new articles into episodes."""
+    from podcast.feeds import discover
+    from podcast.sources import Source, add_sources, read_opml
+
+    if not urls and opml is None:
+        raise click.UsageError("give feed or page URLs, or --opml FILE")
+    show = load_show(show_dir)
+    wanted, failed = read_opml(opml) if opml else [], False
+    for url in urls:
+        try:
+            wanted.append(Source(*discover(url)))
+        except SourceError as error:  # one line, and the other URLs are still followed
+            click.echo(f"Failed: {error}", err=True)
+            failed = True
+    added = add_sources(show, wanted)
+    for source in wanted:
+        state = "Following" if source in added else "Already following"
+        click.echo(f"{state}: {source.url}" + (f" ({source.title})" if source.title else ""))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("url")
+@show_option
+def unfollow(url: str, show_dir: Path) -> None:
+    """Stop following a source (its published episodes stay)."""
+    from podcast.sources import remove_source
+
+    click.echo(f"Unfollowed: {remove_source(load_show(show_dir), url).url}")
+
+
+@cli.command()
+@click.option("--opml", is_flag=True, help="Print the sources as an OPML subscription list instead.")
+@show_option
+def sources(opml: bool, show_dir: Path) -> None:
+    """List the followed sources: last check, last new item, last error."""
+    from podcast.sources import Status, load_sources, load_status, render_opml
+
+    show = load_show(show_dir)
+    followed = load_sources(show)
+    if opml:
+        click.echo(render_opml(show, followed), nl=False)
+        return
+    statuses = load_status(show)
+    for source in followed:
+        status = statuses.get(source.url, Status())
+        click.echo(f"{source.url}\t{source.title}")
+        click.echo(f"  checked: {status.checked or 'never'}\tnew: {status.new or 'none yet'}")
+        if status.error:
+            click.echo(f"  error: {status.error.removeprefix(source.url + ': ')}")
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Check the sources and say what would be built; build and record nothing.")
+@click.option("--no-wait", is_flag=True, help="If another update or build of the show is running, exit at once.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print what each source answered.")
+@show_option
+def update(dry_run: bool, no_wait: bool, quiet: bool, verbose: bool, show_dir: Path) -> None:
+    """Fetch every followed source and publish its new articles; silent when nothing is new.
+
+    Exit status 1 when a source or an article failed (each failure is one line on stderr).
+    """
+    from podcast.update import update as update_show
+
+    show = load_show(show_dir)
+    say = (lambda line: None) if quiet else click.echo
+    outcome = update_show(
+        show,
+        dry_run,
+        wait=not no_wait,
+        say=say,
+        detail=click.echo if verbose and not quiet else (lambda line: None),
+        warn=lambda line: click.echo(f"Failed: {line}", err=True),
+        notify=(lambda line: None) if quiet else _notify,
+        waiting=(lambda: None) if quiet else _waiting,
+    )
+    for title in outcome.planned:
+        say(f"Would build: {title}")
+    if outcome.failures:
+        sys.exit(1)
 
 
 def _waiting() -> None:

@@ -39,3 +39,8 @@ class ServeError(PodcastError):
 
 class BusyError(PodcastError):
     """Another build of the same show held its lock for longer than the show's lock_timeout."""
+
+
+class SourceError(PodcastError):
+    """A followed source cannot be fetched or read (no answer, an HTTP error, not a feed, no
+    article), or sources.toml or an OPML file cannot be used."""

@@ -12,8 +12,9 @@ import dataclasses
 import json
 import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
@@ -99,8 +100,8 @@ def load_catalog(show: Show) -> list[Entry]:
     except (OSError, ValueError, KeyError, TypeError) as error:
         detail = f"missing key {error}" if isinstance(error, KeyError) else str(error)
         raise PublishError(f"{published}: not a readable episode catalog ({detail}); left unchanged, fix or restore it") from None
-    slugs = [entry.slug for entry in entries]
-    duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+    counts = Counter(entry.slug for entry in entries)  # not list.count: linear in the catalog's length
+    duplicates = sorted(slug for slug, count in counts.items() if count > 1)
     if duplicates:
         raise PublishError(f"{published}: episode {duplicates[0]!r} is listed twice; left unchanged, fix or restore it")
     return entries
@@ -143,7 +144,12 @@ def publish(show: Show, episode: Episode, now: datetime | None = None, sources: 
         entries[entries.index(previous)] = entry
     else:
         entries.append(entry)
-    _save(show, entries)
+    kept = retained(show, entries, published)
+    _save(show, kept)
+    kept_slugs = {kept_entry.slug for kept_entry in kept}
+    for gone in entries:
+        if gone.slug not in kept_slugs:
+            _delete_files(show, gone)
     return entry
 
 
@@ -159,10 +165,29 @@ def remove(show: Show, slug: str) -> Entry:
         raise PublishError(f"no published episode {slug!r} (published: {known})")
     entries.remove(entry)
     _save(show, entries)
-    (show.episodes_dir / entry.filename).unlink(missing_ok=True)
-    for name in sidecar_names(slug):
-        (show.episodes_dir / name).unlink(missing_ok=True)
+    _delete_files(show, entry)
     return entry
+
+
+def retained(show: Show, entries: list[Entry], now: datetime) -> list[Entry]:
+    """The entries a bounded show keeps, in catalog order: the newest `keep`, none published
+    more than `keep_days` before `now`, and always the newest one (a build never publishes
+    nothing). Dropped episodes' guids are random uuids, so no later episode ever reuses one.
+    """
+    newest_first = [entry for _number, entry in numbered_newest_first(entries)]
+    kept = newest_first[: show.keep] if show.keep else newest_first
+    if show.keep_days:
+        oldest = now - timedelta(days=show.keep_days)
+        kept = kept[:1] + [entry for entry in kept[1:] if entry.published >= oldest]
+    slugs = {entry.slug for entry in kept}
+    return [entry for entry in entries if entry.slug in slugs]
+
+
+def _delete_files(show: Show, entry: Entry) -> None:
+    """Delete an episode's MP3 and sidecars; called after the catalog stops naming them."""
+    (show.episodes_dir / entry.filename).unlink(missing_ok=True)
+    for name in sidecar_names(entry.slug):
+        (show.episodes_dir / name).unlink(missing_ok=True)
 
 
 def write_feed(show: Show, entries: list[Entry]) -> dict[str, str]:
@@ -221,7 +246,7 @@ def _render_published(show: Show, entries: list[Entry]) -> list[tuple[Path, byte
                 number, entry.slug, entry.title or entry.slug, entry.description, entry.published, entry.chapters,
                 sidecars(show, entry.slug),
             )
-            for number, entry in numbered_newest_first(entries)
+            for number, entry in numbered_newest_first(entries)[: show.feed_limit]  # a page as light as the feed
         ],
         published_name(show),
         show.feed_url,
@@ -242,7 +267,8 @@ def _write_published(files: list[tuple[Path, bytes]]) -> None:
 
 
 def render_feed(show: Show, entries: list[Entry], guid: str | None = None) -> bytes:
-    """The RSS 2.0 feed with Apple's iTunes tags and Podcasting 2.0's tags, items newest first.
+    """The RSS 2.0 feed with Apple's iTunes tags and Podcasting 2.0's tags: the newest
+    `feed_limit` items, newest first (apps read the whole feed on every refresh).
 
     lastBuildDate is the time of the call; everything else follows from the arguments and
     which sidecar files (chapters, transcripts) exist in episodes/. `guid` is the show's
@@ -280,7 +306,7 @@ def render_feed(show: Show, entries: list[Entry], guid: str | None = None) -> by
     feed.podcastindex.guid = guid or show_guid(show)
     feed.podcastindex.owner = _clean(show.email)
 
-    for number, entry in numbered_newest_first(entries):
+    for number, entry in numbered_newest_first(entries)[: show.feed_limit]:
         item = feed.add_entry(order="append")
         item.guid(entry.guid, permalink=False)
         item.title(_clean(entry.title) or entry.slug)  # apps list episodes by title: never blank
@@ -421,14 +447,19 @@ def _clean(text: str) -> str:
 def _save(show: Show, entries: list[Entry]) -> None:
     """Write the catalog, then the cover, feed and page; render first, so a bad setting changes nothing."""
     files = _render_published(show, entries)
-    catalog = {"episodes": [_entry_to_json(entry) for entry in entries]}
-    atomic_write(show.episodes_dir / CATALOG_FILE, json.dumps(catalog, indent=2, ensure_ascii=False) + "\n")
+    # One episode a line: still readable and diffable, and written by json's C encoder (an
+    # indented dump is pure Python, seconds for a show of a few thousand episodes).
+    lines = ",\n".join(json.dumps(_entry_to_json(entry), ensure_ascii=False) for entry in entries)
+    atomic_write(show.episodes_dir / CATALOG_FILE, '{"episodes": [\n' + lines + "\n]}\n")
     _write_published(files)
 
 
 def _entry_to_json(entry: Entry) -> dict[str, object]:
-    fields = dataclasses.asdict(entry)
+    # By hand, not dataclasses.asdict: that deep-copies every field, the catalog's largest cost.
+    fields = {field.name: getattr(entry, field.name) for field in dataclasses.fields(entry)}
     fields["published"] = entry.published.isoformat()
+    fields["chapters"] = [{"title": c.title, "start": c.start, "end": c.end} for c in entry.chapters]
+    fields["sources"] = list(entry.sources)
     return fields
 
 

@@ -95,6 +95,18 @@ class Show:
     # Which ffmpeg makes the MP3: empty, the imageio-ffmpeg wheel's; "system", the one on PATH;
     # or its path (relative to the show folder). PODCAST_FFMPEG in the environment overrides it.
     ffmpeg: str = ""
+    # A bounded show: at most `keep` episodes, none older than `keep_days` days (0: no bound);
+    # the feed lists at most `feed_limit` of them, newest first.
+    keep: int = 0
+    keep_days: int = 0
+    feed_limit: int = 300
+    # `podcast update`: one episode per new article ("episode") or one digest of them ("digest",
+    # waiting for `min_articles`, at most `max_articles` an episode); a newly followed source
+    # gives only its newest `initial` items, not its archive.
+    mode: str = "episode"
+    min_articles: int = 1
+    max_articles: int = 10
+    initial: int = 3
     # Not a setting: the folder a build writes episodes/ into (a staging copy, see files.staged).
     output: Path | None = None
 
@@ -152,6 +164,14 @@ def load_show(root: Path, **overrides: object) -> Show:
         raise SettingsError(f"{path}: rate must be between 80 and 450 words a minute, not {show.rate}")
     if show.lock_timeout < 0:
         raise SettingsError(f"{path}: lock_timeout must be 0 or more seconds, not {show.lock_timeout}")
+    for key in ("keep", "keep_days", "initial"):
+        if getattr(show, key) < 0:
+            raise SettingsError(f"{path}: {key} must be 0 or more, not {getattr(show, key)}")
+    for key in ("feed_limit", "min_articles", "max_articles"):
+        if getattr(show, key) < 1:
+            raise SettingsError(f"{path}: {key} must be 1 or more, not {getattr(show, key)}")
+    if show.mode not in ("episode", "digest"):
+        raise SettingsError(f"{path}: mode must be \"episode\" or \"digest\", not {show.mode!r}")
     if not show.base_url.startswith(("http://", "https://")):
         raise SettingsError(f"{path}: base_url must start with http:// or https://, not {show.base_url!r}")
     if show.category not in APPLE_CATEGORIES:

@@ -680,3 +680,44 @@ def test_a_damaged_published_mp3_is_reported_by_feed_and_made_again_by_the_next_
     (item,) = feedparser.parse((show / "episodes" / "feed.xml").read_bytes()).entries
     assert item.enclosures[0].length == str(len(published))
     assert "left out of the feed" not in runner.invoke(cli, ["feed", "--show", str(show)]).output
+
+
+@pytest.mark.parametrize(
+    ("settings", "days_later", "kept"),
+    [
+        ({}, 0, ["e0", "e1", "e2", "e3", "e4"]),
+        ({"keep": 2}, 0, ["e3", "e4"]),
+        ({"keep_days": 3}, 0, ["e2", "e3", "e4"]),  # e0..e4 are 4..0 days old (and an hour)
+        ({"keep": 1, "keep_days": 30}, 0, ["e4"]),
+        ({"keep_days": 1}, 10, ["e4"]),  # the newest stays, however old
+    ],
+)
+def test_a_bounded_show_keeps_its_newest_episodes_and_deletes_the_rest(tmp_path, settings, days_later, kept):
+    show = make_show(tmp_path, **settings)
+    for number in range(5):
+        publish(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
+    guids = {entry.slug: entry.guid for entry in load_catalog(show)}
+    # The next build (of e4 again, which keeps its date) applies the bounds as of its time.
+    publish(show, make_episode(show, "e4"), now=JAN_1 + timedelta(days=4 + days_later, hours=1))
+    assert [entry.slug for entry in load_catalog(show)] == kept
+    assert sorted(path.stem for path in show.episodes_dir.glob("*.mp3")) == kept
+    assert [entry.id for entry in parse(show).entries] == [guids[slug] for slug in reversed(kept)]
+
+
+def test_the_feed_and_page_list_the_newest_feed_limit_episodes_and_stay_light(tmp_path):
+    show = make_show(tmp_path, feed_limit=300)
+    chapters = tuple(Chapter(f"Takeaway {n}: a heading of a usual length", n * 60.0, n * 60.0 + 60.0) for n in range(6))
+    entries = [
+        Entry(f"episode-{n}", f"urn:uuid:{uuid.UUID(int=n)}", f"Episode {n}: the title of an article", "Why it matters, in a sentence or two.",
+              JAN_1 + timedelta(hours=n), 300.0, 2_000_000, chapters)
+        for n in range(1000)
+    ]
+    show.episodes_dir.mkdir()
+    for entry in entries:  # transcripts beside every MP3, as a build leaves them
+        (show.episodes_dir / f"{entry.slug}.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    write_feed(show, entries)
+    feed = parse(show)
+    assert len(feed.entries) == 300 and feed.entries[0].title == "Episode 999: the title of an article"
+    assert feed.entries[-1].title == "Episode 700: the title of an article"
+    page = (show.episodes_dir / "index.html").read_bytes()
+    assert len(page) < 1_000_000 and page.count(b"<article") == 300

@@ -44,6 +44,10 @@ def test_settings_come_from_podcast_toml_and_options_win(tmp_path: Path) -> None
         ("[show]\nouttro_music = 'x.ogg'\n", "unknown setting 'outtro_music'"),
         ("[show]\nmusic = 'off'\n", "music must be true or false"),
         ("[show]\nsample_rate = 16000\n", "sample_rate must be one of 22050, 32000, 44100 or 48000 Hz"),
+        ("[show]\nkeep = -1\n", "keep must be 0 or more, not -1"),
+        ("[show]\nfeed_limit = 0\n", "feed_limit must be 1 or more, not 0"),
+        ("[show]\nmax_articles = 0\n", "max_articles must be 1 or more"),
+        ("[show]\nmode = 'weekly'\n", "mode must be \"episode\" or \"digest\", not 'weekly'"),
     ],
 )
 def test_bad_settings_say_which_key_and_what_was_expected(tmp_path: Path, toml: str, message: str) -> None:
