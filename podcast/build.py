@@ -14,12 +14,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, TypeVar, Union
-from urllib.parse import urlsplit
 
 from podcast.article import load_source
 from podcast.cover import check_cover, cover_source, embedded_cover
 from podcast.errors import ScriptError
-from podcast.extract import is_url
+from podcast.reading import is_url
 from podcast.files import locked, staged
 from podcast.mix import Sound, SpokenSegment, Tags, mix
 from podcast.narration import Script, narrate, narrate_digest, read_script, write_script
@@ -79,8 +78,7 @@ def script(
             raise ScriptError(f"{folders[0]}: a script folder is rebuilt on its own, not with other sources")
         narration = read_script(Path(folders[0]))
         return (replace(narration, title=title) if title else narration), Path(folders[0])
-    articles = [load_source(s) for s in sources]
-    articles = [a if a.title else replace(a, title=_title_from_name(s)) for a, s in zip(articles, sources)]
+    articles = [load_source(s) for s in sources]  # each titled, after its file or URL if need be
     lexicon = load_lexicon(show.root)
     if len(articles) == 1:
         narration = narrate(articles[0], show.title, title or articles[0].title, lexicon)
@@ -146,19 +144,6 @@ def _announcer(voice: Voice, setting: str) -> Voice:
     """
     engine, colon, name = setting.partition(":")
     return replace(voice, engine=engine, name=name) if colon else replace(voice, name=setting)
-
-
-def _title_from_name(source: Source) -> str:
-    """
-    >>> _title_from_name(Path("notes/my_weekly-digest.md"))
-    'My weekly digest'
-    >>> _title_from_name("https://example.org/blog/five-habits.html?ref=feed")
-    'Five habits'
-    >>> _title_from_name("https://example.org/")
-    'Example'
-    """
-    path = Path(urlsplit(source).path.strip("/") or urlsplit(source).netloc) if is_url(str(source)) else Path(source)
-    return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled"
 
 
 @publishes

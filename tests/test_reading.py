@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from podcast.article import load_article, load_source, parse_article
 from podcast.errors import ArticleError
-from podcast.extract import fetch, html_to_markdown
+from podcast.reading import fetch, html_to_markdown
 
 PAGE = Path(__file__).parent / "pages" / "night_market.html"
 HEADINGS = ["Light matters more than signs", "Cash still matters", "Keep the rows short", "Close on time, every time"]
