@@ -81,6 +81,7 @@ class Article:
 _NEWLINE = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
 # Control characters, the byte-order mark, and what XML cannot carry (surrogates, U+FFFE/U+FFFF).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff\ufffe\uffff]")
+_MIN_WORDS = 12  # a text read whole has at least a sentence or two; less is a menu or a caption
 _MIN_LISTED = 3  # fewer numbered items are a list inside the text, not the article's points
 _WRAP_UP = re.compile(
     r"^(?:all in all|in conclusion|in summary|in short|in sum|in the end|to sum up|to conclude|to wrap up"
@@ -135,25 +136,29 @@ def _normalise(text: str) -> str:
 
 
 def _without_furniture_sections(blocks: list[Block]) -> list[Block]:
-    """Leave out the sections under furniture headings, and the back matter at the end."""
-    tail_ok = [False] * len(blocks)  # no later heading at this one's level or above is the article's
-    shallowest_text_heading = 99  # the lowest level among the later headings that are not back matter
+    """Leave out the sections under furniture headings, and the back matter at the end: a back
+    matter heading after the article's own headings at its level, with none of them after it."""
+    back = [b.level is not None and b.heading is not None and (is_back_matter_heading(b.heading) or is_furniture_heading(b.heading))
+            for b in blocks]
+    tail = [False] * len(blocks)
+    shallowest_after = 99  # the lowest level among the later headings that are the article's own
     for i in range(len(blocks) - 1, -1, -1):
-        block = blocks[i]
-        if block.level is None or block.heading is None:
-            continue
-        back = is_back_matter_heading(block.heading) or is_furniture_heading(block.heading)
-        tail_ok[i] = back and shallowest_text_heading > block.level
-        if not back:
-            shallowest_text_heading = min(shallowest_text_heading, block.level)
+        level = blocks[i].level
+        if level is not None:
+            tail[i] = back[i] and shallowest_after > level
+            shallowest_after = shallowest_after if back[i] else min(shallowest_after, level)
     kept: list[Block] = []
     skipping: int | None = None
+    deepest_before = 99  # the lowest level among the earlier headings that are the article's own
     for i, block in enumerate(blocks):
-        if block.level is not None and skipping is not None and block.level <= skipping:
+        level = block.level
+        if level is not None and skipping is not None and level <= skipping:
             skipping = None
-        if skipping is None and block.level is not None and block.heading is not None:
-            if is_furniture_heading(block.heading) or tail_ok[i]:
-                skipping = block.level
+        if skipping is None and level is not None:
+            if (back[i] and is_furniture_heading(block.heading or "")) or (tail[i] and deepest_before <= level):
+                skipping = level
+            elif not back[i]:
+                deepest_before = min(deepest_before, level)
         if skipping is None:
             kept.append(block)
     return kept
@@ -227,6 +232,9 @@ def _whole(blocks: list[Block], title: str | None) -> Article:
     paragraphs = [block.text for i, block in enumerate(blocks) if not (i == 0 and title is not None)]
     if not paragraphs:
         raise ArticleError(f"found a title (“{title}”) but no text under it")
+    words = sum(len(paragraph.split()) for paragraph in paragraphs)
+    if words < _MIN_WORDS:
+        raise ArticleError(f"found only {words} word{'s' * (words != 1)} of text and no takeaways: not an article")
     heading = title or "The article"
     return Article(title, tuple(paragraphs[:1]), (Takeaway(heading, tuple(paragraphs[1:])),), (), whole=True)
 

@@ -40,6 +40,10 @@ _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL 
 _MEDIA_BLOCK = re.compile(r"^\s*<(?:figure|img|picture|video|audio|iframe|svg|script|style|object|embed)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SPACE = re.compile(r"\s+")
+_MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")  # not parsed inside HTML: its text, no image
+_STRAY_MARKS = re.compile(r"`+|\*{2,}|_{2,}|~{2,}")  # unclosed markup is literal text, but not words
+_WORDY = re.compile(r"[^\W_]")  # a block with no letter or digit ("|---|", "* * *") says nothing
+_LOOSE_STOP = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a left-out code span stood before a stop
 _LEAD_END = ".:!?—–"
 _MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, not words
 
@@ -48,7 +52,7 @@ def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a Markdown text (see the module docstring)."""
     text = _SHORTCODE.sub("", _FRONT_MATTER.sub("", text))
     blocks = _Reader(_PARSER.parse(text)).blocks()
-    return [block for block in blocks if block.text and (block.level is not None or not is_furniture(block.text))]
+    return [block for block in blocks if _WORDY.search(block.text) and (block.level is not None or not is_furniture(block.text))]
 
 
 class _Reader:
@@ -125,14 +129,17 @@ def _inline_text(children: Sequence[Token]) -> str:
         if child.type == "image":
             continue
         if child.type == "text":
-            parts.append(child.content)
+            parts.append(_STRAY_MARKS.sub("", child.content))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "code_inline":
             parts.append(_code_words(child.content))
         elif child.type == "html_inline" and re.match(r"<br\b", child.content, re.IGNORECASE):
             parts.append(" ")
-    return _SPACE.sub(" ", FOOTNOTE_MARK.sub("", "".join(parts))).strip()
+    text = " ".join("".join(parts).split())
+    if "[^" in text:
+        text = FOOTNOTE_MARK.sub("", text)
+    return _LOOSE_STOP.sub(r"\1", text) if " " in text and _LOOSE_STOP.search(text) else text
 
 
 def _code_words(code: str) -> str:
@@ -213,5 +220,5 @@ def _html_text(content: str) -> list[str]:
     (['See this & that.', 'More.'], [])
     """
     paragraphs = re.split(r"</?(?:p|div|li|h[1-6]|blockquote|section|article|br)\b[^>]*>", content, flags=re.IGNORECASE)
-    texts = (_SPACE.sub(" ", html.unescape(_TAG.sub(" ", part))).strip() for part in paragraphs)
+    texts = (_SPACE.sub(" ", _MD_LINK.sub(r"\1", html.unescape(_TAG.sub(" ", part)))).strip() for part in paragraphs)
     return [text for text in texts if text]

@@ -60,6 +60,7 @@ _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _STAR_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 _UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _SPACE = re.compile(r"\s+")
+_MARKS = re.compile(r"[\[`*_]")
 
 
 def plain_blocks(text: str) -> list[Block]:
@@ -85,6 +86,8 @@ def _plain(text: str) -> str:
     >>> _plain("snake_case and 5 * 3 stay")
     'snake_case and 5 * 3 stay'
     """
+    if not _MARKS.search(text):  # most lines: no markup to remove
+        return " ".join(text.split())
     text = FOOTNOTE_MARK.sub("", _IMAGE.sub("", text))
     text = _LINK.sub(r"\1", text)
     text = _CODE.sub(r"\1", text)
