@@ -210,7 +210,9 @@ def _structure(blocks: list[Block]) -> Article:
 
 def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
     """The items of the numbered lists when they, not the headings, are the article's points:
-    there are no headed takeaways, or the headed sections hold little but numbered items.
+    there are no headed takeaways, or the headed sections hold numbered lists of more than two
+    items each on average and hardly any prose (at most one section in four has any before the
+    last item).
     Items after a conclusion heading are the wrap-up's, not takeaways."""
     end = next(
         (i for i in range(len(blocks)) if blocks[i].level is not None and CONCLUSION_HEADING.match(blocks[i].heading or "")
@@ -223,8 +225,12 @@ def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
     if not takeaways:
         return items
     in_sections = [i for i in items if i > takeaways[0]]
-    prose = sum(blocks[i].level is None and blocks[i].listed is None for i in range(takeaways[0], end))
-    return in_sections if len(in_sections) > 2 * prose else []
+    bounds = [*takeaways, items[-1]]  # what follows the last item is the conclusion, not a section's prose
+    with_prose = sum(
+        any(blocks[i].level is None and blocks[i].listed is None for i in range(start, stop))
+        for start, stop in zip(bounds, bounds[1:])
+    )
+    return in_sections if len(in_sections) > 2 * len(takeaways) and with_prose <= len(takeaways) // 4 else []
 
 
 def _whole(blocks: list[Block], title: str | None) -> Article:

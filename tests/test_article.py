@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from podcast.article import MAX_ARTICLE_BYTES, Article, load_article, parse_article
 from podcast.errors import ArticleError
+from podcast.narration import narrate
 
 CASES = Path(__file__).parent / "articles"
 # A case is a pair: <case>.txt, .md or .html, and <case>.json with what the reader should find.
@@ -128,3 +129,13 @@ def test_parse_article_reads_any_text_or_says_why_not(text: str) -> None:
     else:
         assert article.takeaways
         assert all(t.heading.strip() for t in article.takeaways)
+
+
+def test_a_news_story_is_narrated_whole_with_one_line_saying_so() -> None:
+    article = load_article(CASES / "whole_news_story.txt")
+    script = narrate(article, "The Show", article.title or "")
+    intro, chapter, outro = script.segments
+    assert intro.paragraphs[-1] == "This piece is not a list of takeaways, so it is read whole."
+    assert chapter.title == "Harbour bridge to close for repairs in spring"
+    assert chapter.paragraphs[0].startswith("Buses will be diverted")  # no "Takeaway one:" signpost
+    assert len(chapter.paragraphs) == 3
