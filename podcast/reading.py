@@ -172,8 +172,7 @@ def decode(data: bytes, origin: str, charset: str | None = None) -> str:
     except UnicodeDecodeError:
         windows = _windows_1252(data)
         if windows is None:
-            if b"\x00" in data or _mostly_control(bytes(b for b in data if b < 0x80).decode("ascii")):
-                raise ArticleError(f"{origin}: looks like a binary file, not a text article") from None
+            _refuse_binary(bytes(b for b in data if b < 0x80).decode("ascii"), data, origin)
             raise ArticleError(
                 f"{origin}: unknown text encoding (neither UTF-8 nor Windows-1252); save it as UTF-8"
             ) from None
@@ -182,8 +181,11 @@ def decode(data: bytes, origin: str, charset: str | None = None) -> str:
 
 
 def _refuse_binary(text: str, data: bytes, origin: str) -> str:
-    if b"\x00" in data or _mostly_control(text):
-        raise ArticleError(f"{origin}: looks like a binary file, not a text article")
+    """The text, unless the bytes were plainly not text: NUL bytes, or mostly control characters."""
+    if b"\x00" in data:
+        raise ArticleError(f"{origin}: looks like a binary file (it contains NUL bytes), not a text article")
+    if _mostly_control(text):
+        raise ArticleError(f"{origin}: looks like a binary file (mostly control characters), not a text article")
     return text
 
 
