@@ -27,7 +27,7 @@ podcast.markup (Markdown, by its tokens) cut the text into blocks; this module r
   thoughts", "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not
   kept (a lead-in's own paragraph is); any other heading at the takeaway level or above (e.g. an
   unnumbered "Bonus: ..." after numbered takeaways) also starts it and is kept as its first
-  paragraph. After a numbered list of takeaways, what follows the list is the conclusion.
+  paragraph. After takeaways that are a list's items, what follows the list is the conclusion.
   Without such a heading, the wrap-up paragraph of a plain digest sits in the last section: it
   becomes the conclusion when that section has more paragraphs than a takeaway usually has and
   the extra paragraph refers back to the whole piece ("these takeaways ...", "In conclusion", ...).
@@ -190,12 +190,13 @@ def _structure(blocks: list[Block]) -> Article:
             sections.append((block.heading or block.text, [block.body] if block.body else []))
             part = sections[-1][1]
             continue
-        if i > takeaways[-1] and (block.level is not None or listed):
+        list_ended = blocks[takeaways[-1]].in_list and not block.in_list  # the last item's list is over
+        if i > takeaways[-1] and (block.level is not None or list_ended):
             if CONCLUSION_HEADING.match(block.heading or "") and block.level is not None:
                 part = conclusion
                 part.extend([block.body] if block.body else [])
                 continue
-            if listed or (block.level or 0) <= level:
+            if list_ended or (block.level or 0) <= level:
                 part = conclusion
         part.append(block.text)
     if not conclusion:
@@ -271,7 +272,7 @@ def _has_paragraphs(blocks: list[Block], index: int) -> bool:
         return True
     for following in range(index + 1, len(blocks)):
         block = blocks[following]
-        if block.level is None:
+        if block.level is None or block.body:  # a paragraph, or a lead-in's
             return True
         if block.level <= level:  # type: ignore[operator]
             return False

@@ -36,6 +36,7 @@ class Block:
     level: int | None = None
     body: str | None = None  # a lead-in's (or an item's) paragraph without its heading
     listed: int | None = None
+    in_list: bool = False  # a list item's text (numbered or not): the item ends where the list does
 
 
 # "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
@@ -224,7 +225,7 @@ def item(text: str, number: int | None, listed: int) -> Block:
     """A numbered list's item: its first sentence heads it, the rest is its paragraph.
 
     >>> item("1. Its been well run. Hats off to them.", 1, 0)
-    Block(text='1. Its been well run. Hats off to them.', heading='Its been well run.', number=1, level=None, body='Hats off to them.', listed=0)
+    Block(text='1. Its been well run. Hats off to them.', heading='Its been well run.', number=1, level=None, body='Hats off to them.', listed=0, in_list=True)
     """
     first, *rest = _SENTENCE_BREAK.split(split_number(text)[1] if number is not None else text, maxsplit=1)
-    return Block(text, first.strip(), number, None, rest[0].strip() if rest else None, listed)
+    return Block(text, first.strip(), number, None, rest[0].strip() if rest else None, listed, True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from markdown_it import MarkdownIt
@@ -108,12 +109,12 @@ class _Reader:
         self.after_image = image_only
         if not text or caption:
             return []
-        listed = self.lists[-1] if self.lists and self.first_in_item else None
-        self.first_in_item = False
+        first, self.first_in_item = self.first_in_item, False
+        listed = self.lists[-1] if self.lists and first else None
         if listed is not None:
             return [item(text, self.number, listed)]
-        if self.lists:
-            return [Block(text)]
+        if self.lists:  # a bullet: a bold lead-in may head it ("- **Speed.** Fast pages sell.")
+            return [replace((first and _lead_in(children, text)) or Block(text), in_list=True)]
         return [_emphasised(children, text) or _lead_in(children, text) or Block(text)]
 
 

@@ -158,7 +158,7 @@ def _marked_block(line: str, alone: bool) -> Block | None:
         return _heading(_plain(atx.group(2) or ""), len(atx.group(1)))
     bullet = _BULLET.match(line)
     if bullet:
-        return Block(_plain(bullet.group(1)))
+        return replace(_paragraph(bullet.group(1)), in_list=True)
     bold = _BOLD_LINE.match(line)
     if bold:
         heading = _plain(bold.group(2)).rstrip(":")
