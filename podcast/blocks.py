@@ -144,11 +144,14 @@ def is_back_matter_heading(text: str) -> bool:
 
 def is_attribution(text: str, previous: str | None) -> bool:
     """A pull quote's attribution line: a dash and a name, or a name with a role after a comma,
-    or a short comma-separated line right after a paragraph that ends in a closing quote mark.
+    or, right after a paragraph that ends in a closing quote mark, a short line with a comma or
+    a name of at most three capitalised words.
 
     >>> is_attribution("Jane Doe, CEO and Co-Founder, Acme", "It works.")
     True
     >>> is_attribution("Sean Yu, Paraşüt", "“We solved it.”"), is_attribution("Bread, butter and jam", "It works.")
+    (True, False)
+    >>> is_attribution("Ada Lovelace", "“It computes.”"), is_attribution("Small teams finish", "“It computes.”")
     (True, False)
     """
     text = text.strip()
@@ -158,7 +161,10 @@ def is_attribution(text: str, previous: str | None) -> bool:
         return False
     if _ROLE.search(text):
         return True
-    return "," in text and previous is not None and _QUOTE_END.search(previous.strip()) is not None
+    if previous is None or _QUOTE_END.search(previous.strip()) is None:
+        return False
+    words = text.split()
+    return "," in text or (len(words) <= 3 and all(word[:1].isupper() for word in words))  # "Jane Doe"
 
 
 def split_number(text: str) -> tuple[int | None, str]:
