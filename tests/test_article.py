@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from podcast.article import MAX_ARTICLE_BYTES, Article, load_article, parse_article
+from podcast.article import MAX_ARTICLE_BYTES, Article, load_article, load_source, parse_article
 from podcast.errors import ArticleError
 from podcast.narration import narrate
 
@@ -139,3 +139,10 @@ def test_a_news_story_is_narrated_whole_with_one_line_saying_so() -> None:
     assert chapter.title == "Harbour bridge to close for repairs in spring"
     assert chapter.paragraphs[0].startswith("Buses will be diverted")  # no "Takeaway one:" signpost
     assert len(chapter.paragraphs) == 3
+
+
+def test_an_article_without_a_title_is_named_after_its_file_in_title_case(tmp_path: Path) -> None:
+    path = tmp_path / "zuckerberg-bloomberg_interview.txt"
+    path.write_text("Why we met.\n\nFirst point\n\nIt matters.\n\nSecond point\n\nIt also matters.\n", encoding="utf-8")
+    assert load_article(path).title is None
+    assert load_source(path).title == load_source(str(path)).title == "Zuckerberg Bloomberg Interview"
