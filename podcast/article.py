@@ -211,7 +211,8 @@ def _structure(blocks: list[Block]) -> Article:
 
 def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
     """The items of the numbered lists when they, not the headings, are the article's points:
-    there are no headed takeaways, or the headed sections hold numbered lists of more than two
+    there are no headed takeaways (and the list is at least half as long as the prose around
+    it), or the headed sections hold numbered lists of more than two
     items each on average and hardly any prose (at most one section in four has any before the
     last item).
     Items after a conclusion heading are the wrap-up's, not takeaways."""
@@ -223,8 +224,9 @@ def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
     items = [i for i in range(end) if blocks[i].listed is not None]
     if len(items) < _MIN_LISTED:
         return []
-    if not takeaways:
-        return items
+    if not takeaways:  # the list is the article's substance, not an aside in an essay
+        prose = sum(block.level is None and block.listed is None for block in blocks)
+        return items if 2 * len(items) >= prose else []
     in_sections = [i for i in items if i > takeaways[0]]
     bounds = [*takeaways, items[-1]]  # what follows the last item is the conclusion, not a section's prose
     with_prose = sum(
