@@ -122,8 +122,12 @@ def load_source(source: str | Path) -> Article:
     """load_article, and an article with no title of its own is named after its file or URL
     ("zuckerberg-bloomberg-interview.txt": "Zuckerberg Bloomberg Interview")."""
     article = load_article(source)
-    name = source if is_url(str(source)) else Path(source)
-    return article if article.title else replace(article, title=title_from_name(name))
+    if article.title:
+        return article
+    title = title_from_name(source if is_url(str(source)) else Path(source))
+    if article.whole:  # its one chapter is named after it too
+        return replace(article, title=title, takeaways=(replace(article.takeaways[0], heading=title),))
+    return replace(article, title=title)
 
 
 def _normalise(text: str) -> str:

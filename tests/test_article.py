@@ -139,6 +139,8 @@ def test_a_news_story_is_narrated_whole_with_one_line_saying_so() -> None:
     assert chapter.title == "Harbour bridge to close for repairs in spring"
     assert chapter.paragraphs[0].startswith("Buses will be diverted")  # no "Takeaway one:" signpost
     assert len(chapter.paragraphs) == 3
+    untitled = load_source(CASES / "whole_no_headings.txt")
+    assert untitled.title == untitled.takeaways[0].heading == "Whole No Headings"
 
 
 def test_an_article_without_a_title_is_named_after_its_file_in_title_case(tmp_path: Path) -> None:
