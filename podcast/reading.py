@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import http.client
+import os
 import re
 import socket
 import stat
@@ -109,14 +110,15 @@ def read_file(path: Path) -> Text:
     """A regular file of at most 5 MB: UTF-8 (BOM or not), UTF-16 with a BOM, else plainly
     Windows-1252 text. A FIFO or a device is refused before it is opened: reading one may never end."""
     try:
-        status = path.stat()
-        mode = status.st_mode
-        if stat.S_ISDIR(mode):
+        if path.is_dir():
             raise ArticleError(f"{path}: is a folder, not an article file")
-        if not stat.S_ISREG(mode):
-            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
-            raise ArticleError(f"{path}: is {kind}, not a regular file; save the article to a file")
-        with path.open("rb") as file:
+        # Opened without blocking (a FIFO with no writer would wait for ever), then checked.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            status = os.fstat(file.fileno())
+            mode = status.st_mode
+            if not stat.S_ISREG(mode):
+                kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
+                raise ArticleError(f"{path}: is {kind}, not a regular file; save the article to a file")
             data = file.read(MAX_ARTICLE_BYTES + 1)
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
