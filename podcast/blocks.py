@@ -72,6 +72,7 @@ _FURNITURE = [
     r"(?:(?:updated|published|posted|last updated)(?:\s+on)?:?\s*)?\d{4}-\d{2}-\d{2}",
     r"(?:photo|image|picture|illustration|graphic|chart|figure|fig\.|source|credits?|photograph|courtesy|via|"
     r"caption)(?:\s+(?:by|of|credit|courtesy))?\s*[:—–|].{0,200}",  # captions and credits
+    r"(?:photo(?:graph)?|image|picture|illustration|header image|cover image)\s+(?:by|via|courtesy of|from)\s+.{1,80}",
     r"related(?:\s+(?:posts?|articles?|reading|stories|links|content))?\s*(?::.*)?",
     r"(?:see also|also read|further reading|you (?:may|might) also like|recommended(?: reading)?)\s*(?::.*)?",
     r"read (?:more|next)(?:\s*[:›»→…].*|\s+(?:on|at|about|here|in)\b.*)?",
@@ -80,7 +81,7 @@ _FURNITURE = [
     r".{0,60}\bnewsletter\b.{0,60}(?:subscribe|sign up|inbox).{0,40}|.{0,60}(?:subscribe|sign up)\b.{0,60}\bnewsletter\b.{0,40}",
     r"(?:this (?:article|post|piece|story|essay) (?:was )?(?:first |originally )?(?:appeared|published)"
     r"|(?:it |this )?(?:was )?originally (?:published|posted|appeared) (?:on|at|in)"
-    r"|a version of this (?:article|post|piece|story) (?:first |originally )?appeared).*",
+    r"|a version of this (?:article|post|piece|story) (?:first |originally )?appeared|cross-?posted (?:from|on)).*",
     r"(?:no|\d+) comments?:?|leave a (?:comment|reply).{0,40}|(?:tags|tagged|filed under|categories)\s*:.*",
     r"\[\^[^\]]+\]:.*",  # a footnote's text
     r"about the author\s*[:.—–-].*",
@@ -118,8 +119,9 @@ def is_furniture(text: str) -> bool:
     """Whether a paragraph is page furniture that a listener does not need.
 
     >>> [is_furniture(t) for t in ["By Jane Doe · 5 min read", "Updated March 3, 2025", "Photo: Reuters",
-    ...  "Related: How we ship", "Share this post", "This article first appeared on Example.com."]]
-    [True, True, True, True, True, True]
+    ...  "Related: How we ship", "Share this post", "This article first appeared on Example.com.",
+    ...  "Photo by Sam Lee on Unsplash"]]
+    [True, True, True, True, True, True, True]
     >>> [is_furniture(t) for t in ["By the end of May we had shipped.", "Read more books.", "Sources say no."]]
     [False, False, False]
     """

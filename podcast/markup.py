@@ -43,6 +43,9 @@ _MEDIA_BLOCK = re.compile(r"^\s*<(?:figure|img|picture|video|audio|iframe|svg|sc
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SPACE = re.compile(r"\s+")
 _MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")  # not parsed inside HTML: its text, no image
+# "Jane Doe is a writer at …", "Sam writes about …": an author's bio.
+_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|writes|has written|has been|lives|works)\b")
+_INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 _STRAY_MARKS = re.compile(r"`+|\*{2,}|_{2,}|~{2,}")  # unclosed markup is literal text, but not words
 _WORDY = re.compile(r"[^\W_]")  # a block with no letter or digit ("|---|", "* * *") says nothing
 _LOOSE_STOP = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a left-out code span stood before a stop
@@ -75,6 +78,7 @@ class _Reader:
         self.first_in_item = False
         self.number: int | None = None  # the open list item's number
         self.after_image = False
+        self.last_bio = False  # the last paragraph read is an italic note about the author
 
     def blocks(self) -> list[Block]:
         out: list[Block] = []
@@ -108,11 +112,12 @@ class _Reader:
             elif kind == "html_block" and not _MEDIA_BLOCK.match(token.content):
                 out.extend(Block(text) for text in _html_text(token.content))
             i += 1
-        return out
+        return out[:-1] if out and self.last_bio else out  # an author's bio, in italics, ends the page
 
     def _paragraph(self, inline: Token) -> list[Block]:
         children = inline.children or []
         text = _inline_text(children)
+        self.last_bio = _all_italic(children) and _BIO.match(text) is not None
         image_only = not text and any(child.type == "image" for child in children)
         caption = self.after_image and is_short(text) and not text.rstrip("”’\"')").endswith((".", "!", "?"))
         self.after_image = image_only
@@ -135,17 +140,21 @@ def _heading(text: str, level: int) -> Block:
 def _inline_text(children: Sequence[Token]) -> str:
     """What a reader sees of a run of inline tokens, as one line of words."""
     parts: list[str] = []
+    in_marker = False  # inside <sup>…</sup>: a footnote marker
     for child in children:
-        if child.type == "image":
+        if child.type == "html_inline":
+            tag = _INLINE_TAG.match(child.content)
+            name = tag.group(2).lower() if tag else ""
+            in_marker = (name == "sup" and not tag.group(1)) or (in_marker and name != "sup")  # type: ignore[union-attr]
+            parts.append(" " if name == "br" else "")
+        elif in_marker or child.type == "image":
             continue
-        if child.type == "text":
+        elif child.type == "text":
             parts.append(_STRAY_MARKS.sub("", child.content))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "code_inline":
             parts.append(_code_words(child.content))
-        elif child.type == "html_inline" and re.match(r"<br\b", child.content, re.IGNORECASE):
-            parts.append(" ")
     text = " ".join("".join(parts).split())
     if "[^" in text:
         text = FOOTNOTE_MARK.sub("", text)
@@ -171,6 +180,11 @@ def _emphasised(children: Sequence[Token], text: str) -> Block | None:
             if is_headlike(split_number(heading)[1]):
                 return _heading(heading, level)
     return None
+
+
+def _all_italic(children: Sequence[Token]) -> bool:
+    marks = [child.type for child in children if child.type != "text" or child.content.strip()]
+    return marks[:1] == ["em_open"] and marks[-1:] == ["em_close"]
 
 
 def _lead_in(children: Sequence[Token], text: str) -> Block | None:
@@ -230,5 +244,6 @@ def _html_text(content: str) -> list[str]:
     (['See this & that.', 'More.'], [])
     """
     paragraphs = re.split(r"</?(?:p|div|li|h[1-6]|blockquote|section|article|br)\b[^>]*>", content, flags=re.IGNORECASE)
-    texts = (_SPACE.sub(" ", _MD_LINK.sub(r"\1", html.unescape(_TAG.sub(" ", part)))).strip() for part in paragraphs)
+    texts = (_SPACE.sub(" ", _STRAY_MARKS.sub("", _MD_LINK.sub(r"\1", html.unescape(_TAG.sub(" ", part))))).strip()
+             for part in paragraphs)
     return [text for text in texts if text]

@@ -56,6 +56,7 @@ CASES = {
         "> “Ship it before you are ready.”\n\nJane Doe, CEO and Co-Founder, Acme",
         ['"Ship it before you are ready."', "Jane Doe, C E O and Co-Founder, Acme"],
     ),
+    "a superscript footnote marker is left out": ("Most teams ship weekly.<sup>2</sup>", ["Most teams ship weekly."]),
     "a bullet list inside a takeaway is its text": ("- one thing\n- another thing", ["one thing", "another thing"]),
 }
 
@@ -74,6 +75,13 @@ def test_front_matter_and_shortcodes_are_not_read() -> None:
     article = parse_article(text)
     assert (article.title, article.intro) == ("Notes", ("Why.",))
     assert [(t.heading, t.paragraphs) for t in article.takeaways] == [("One", ("First.",)), ("Two", ("Second.",))]
+
+
+def test_an_author_bio_in_italics_at_the_end_is_left_out() -> None:
+    text = "# Notes\n\nWhy.\n\n## One\n\nFirst.\n\n## Two\n\nSecond.\n\n*Jane Doe is a writer at Example and lives in Leeds.*\n"
+    article = parse_article(text)
+    assert [(t.heading, t.paragraphs) for t in article.takeaways] == [("One", ("First.",)), ("Two", ("Second.",))]
+    assert article.conclusion == ()
 
 
 # Markdown made of the marks real pages hold, in any order.
