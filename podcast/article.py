@@ -153,16 +153,16 @@ def _without_furniture_sections(blocks: list[Block]) -> list[Block]:
             shallowest_after = shallowest_after if back[i] else min(shallowest_after, level)
     kept: list[Block] = []
     skipping: int | None = None
-    deepest_before = 99  # the lowest level among the earlier headings that are the article's own
+    shallowest_before = 99  # the lowest level among the earlier headings that are the article's own
     for i, block in enumerate(blocks):
         level = block.level
         if level is not None and skipping is not None and level <= skipping:
             skipping = None
         if skipping is None and level is not None:
-            if (back[i] and is_furniture_heading(block.heading or "")) or (tail[i] and deepest_before <= level):
+            if (back[i] and is_furniture_heading(block.heading or "")) or (tail[i] and shallowest_before <= level):
                 skipping = level
             elif not back[i]:
-                deepest_before = min(deepest_before, level)
+                shallowest_before = min(shallowest_before, level)
         if skipping is None:
             kept.append(block)
     return kept
