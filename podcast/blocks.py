@@ -229,6 +229,12 @@ def numbered_heading(heading: str) -> bool:
     return is_short(heading) and heading[:1].isupper() and heading.rstrip(CLOSERS)[-1:] not in (",", "-", "–", "—")
 
 
+def heading_block(text: str, level: int) -> Block:
+    """A heading of `level`, its numbering taken off."""
+    number, heading = split_number(text)
+    return Block(heading, heading, number, level)
+
+
 def item(text: str, number: int | None, listed: int) -> Block:
     """A numbered list's item: its first sentence heads it, the rest is its paragraph.
 

@@ -28,6 +28,7 @@ from podcast.blocks import (
     ITALIC_LEVEL,
     LEAD_IN_LEVEL,
     Block,
+    heading_block,
     is_furniture,
     is_headlike,
     is_short,
@@ -87,7 +88,7 @@ class _Reader:
             token = self.tokens[i]
             kind = token.type
             if kind == "heading_open":
-                out.append(_heading(_inline_text(self.tokens[i + 1].children or []), int(token.tag[1])))
+                out.append(heading_block(_inline_text(self.tokens[i + 1].children or []), int(token.tag[1])))
                 i += 3
                 self.after_image = False
                 continue
@@ -132,11 +133,6 @@ class _Reader:
         return [_emphasised(children, text) or _lead_in(children, text) or Block(text)]
 
 
-def _heading(text: str, level: int) -> Block:
-    number, heading = split_number(text)
-    return Block(heading, heading, number, level)
-
-
 def _inline_text(children: Sequence[Token]) -> str:
     """What a reader sees of a run of inline tokens, as one line of words."""
     parts: list[str] = []
@@ -178,7 +174,7 @@ def _emphasised(children: Sequence[Token], text: str) -> Block | None:
         if marks[:1] == [opening] and marks[-1:] == [opening.replace("open", "close")] and marks.count(opening) == 1:
             heading = text.rstrip(":")
             if is_headlike(split_number(heading)[1]):
-                return _heading(heading, level)
+                return heading_block(heading, level)
     return None
 
 

@@ -27,6 +27,7 @@ from podcast.blocks import (
     LEAD_IN_LEVEL,
     PLAIN_LEVEL,
     Block,
+    heading_block,
     ends_sentence,
     is_attribution,
     is_furniture,
@@ -124,7 +125,7 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
         if run and _SETEXT.match(line):
             heading = _plain(run.pop())
             blocks += _run_blocks(run, hard_wrap)
-            blocks.append(_heading(heading, 1 if "=" in line else 2))
+            blocks.append(heading_block(heading, 1 if "=" in line else 2))
             run, in_bullet = [], False
             continue
         if _RULE.match(line) or _REFERENCE.match(line) or not _QUOTE.sub("", line).strip():  # ">" alone: a break
@@ -145,17 +146,12 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
     return blocks + _run_blocks(run, hard_wrap)
 
 
-def _heading(text: str, level: int) -> Block:
-    number, heading = split_number(text)
-    return Block(heading, heading, number, level)
-
-
 def _marked_block(line: str, alone: bool) -> Block | None:
     """The block a Markdown-marked or numbered line makes; None for a plain line. A numbered
     line `alone` between blank lines may be a heading of a sentence or two."""
     atx = _ATX.match(line)
     if atx:
-        return _heading(_plain(atx.group(2) or ""), len(atx.group(1)))
+        return heading_block(_plain(atx.group(2) or ""), len(atx.group(1)))
     bullet = _BULLET.match(line)
     if bullet:
         return replace(_paragraph(bullet.group(1)), in_list=True)
@@ -163,10 +159,10 @@ def _marked_block(line: str, alone: bool) -> Block | None:
     if bold:
         heading = _plain(bold.group(2)).rstrip(":")
         if is_headlike(split_number(heading)[1]):
-            return _heading(heading, BOLD_LEVEL)
+            return heading_block(heading, BOLD_LEVEL)
     italic = _ITALIC_LINE.match(line)
     if italic and is_headlike(_plain(italic.group(2))):
-        return _heading(_plain(italic.group(2)), ITALIC_LEVEL)
+        return heading_block(_plain(italic.group(2)), ITALIC_LEVEL)
     text = _plain(line)
     number, heading = split_number(text)
     if number is None or _LEAD_IN.match(line):  # a numbered lead-in is a paragraph's start
