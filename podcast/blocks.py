@@ -84,6 +84,9 @@ _FURNITURE = [
     r"|a version of this (?:article|post|piece|story) (?:first |originally )?appeared|cross-?posted (?:from|on)).*",
     r"(?:no|\d+) comments?:?|leave a (?:comment|reply).{0,40}|(?:tags|tagged|filed under|categories)\s*:.*",
     r"\[\^[^\]]+\]:.*",  # a footnote's text
+    r"(?:follow|listen|share|save|clap|like|reply|print|email|tweet|subscribe|top|menu|home|--)",  # page buttons
+    r"[\d.,]+\s*[km]?\s+(?:followers|claps|likes|comments|responses|shares|views|reads|subscribers)",
+    r"(?:more (?:from|by)|other (?:posts|articles|stories) (?:from|by)) .{1,60}",
     r"about the author\s*[:.—–-].*",
 ]
 _FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE), re.IGNORECASE | re.DOTALL)
@@ -120,8 +123,8 @@ def is_furniture(text: str) -> bool:
 
     >>> [is_furniture(t) for t in ["By Jane Doe · 5 min read", "Updated March 3, 2025", "Photo: Reuters",
     ...  "Related: How we ship", "Share this post", "This article first appeared on Example.com.",
-    ...  "Photo by Sam Lee on Unsplash"]]
-    [True, True, True, True, True, True, True]
+    ...  "Photo by Sam Lee on Unsplash", "Follow", "1.2K Followers", "More from Jane Doe"]]
+    [True, True, True, True, True, True, True, True, True, True]
     >>> [is_furniture(t) for t in ["By the end of May we had shipped.", "Read more books.", "Sources say no."]]
     [False, False, False]
     """

@@ -62,11 +62,13 @@ def markdown_blocks(text: str) -> list[Block]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        blocks = _Reader(_PARSER.parse(text)).blocks()
+        reader = _Reader(_PARSER.parse(text))
+        blocks = reader.blocks()
     finally:
         if collecting:
             gc.enable()
-    return [block for block in blocks if _WORDY.search(block.text) and (block.level is not None or not is_furniture(block.text))]
+    kept = [block for block in blocks if _WORDY.search(block.text) and (block.level is not None or not is_furniture(block.text))]
+    return kept[:-1] if kept and id(kept[-1]) in reader.bios else kept  # an author's bio, in italics, ends the page
 
 
 class _Reader:
@@ -79,7 +81,7 @@ class _Reader:
         self.first_in_item = False
         self.number: int | None = None  # the open list item's number
         self.after_image = False
-        self.last_bio = False  # the last paragraph read is an italic note about the author
+        self.bios: set[int] = set()  # the blocks that are italic notes about the author (by id)
 
     def blocks(self) -> list[Block]:
         out: list[Block] = []
@@ -113,12 +115,11 @@ class _Reader:
             elif kind == "html_block" and not _MEDIA_BLOCK.match(token.content):
                 out.extend(Block(text) for text in _html_text(token.content))
             i += 1
-        return out[:-1] if out and self.last_bio else out  # an author's bio, in italics, ends the page
+        return out
 
     def _paragraph(self, inline: Token) -> list[Block]:
         children = inline.children or []
         text = _inline_text(children)
-        self.last_bio = _all_italic(children) and _BIO.match(text) is not None
         image_only = not text and any(child.type == "image" for child in children)
         caption = self.after_image and is_short(text) and not text.rstrip("”’\"')").endswith((".", "!", "?"))
         self.after_image = image_only
@@ -130,7 +131,10 @@ class _Reader:
             return [item(text, self.number, listed)]
         if self.lists:  # a bullet: a bold lead-in may head it ("- **Speed.** Fast pages sell.")
             return [replace((first and _lead_in(children, text)) or Block(text), in_list=True)]
-        return [_emphasised(children, text) or _lead_in(children, text) or Block(text)]
+        block = _emphasised(children, text) or _lead_in(children, text) or Block(text)
+        if _all_italic(children) and _BIO.match(text):
+            self.bios.add(id(block))
+        return [block]
 
 
 def _inline_text(children: Sequence[Token]) -> str:
