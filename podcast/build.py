@@ -14,12 +14,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, TypeVar, Union
-from urllib.parse import urlsplit
 
 from podcast.article import Article, load_source
 from podcast.cover import check_cover, cover_source, embedded_cover
 from podcast.errors import ScriptError
-from podcast.extract import is_url
+from podcast.reading import is_url
 from podcast.files import locked, room_reported, staged
 from podcast.episode import Sound, SpokenSegment, Tags
 from podcast.mix import mix
@@ -165,8 +164,7 @@ def _narration(
         # A folder of unknown origin (made by hand) is its own source; its name, made safe, its slug.
         narration = replace(narration, slug=slugify(folder.resolve().name), sources=narration.sources or (_identity(show, folder),))
         return (replace(narration, title=title) if title else narration), folder
-    articles = [load_source(s) for s in sources]
-    articles = [a if a.title else replace(a, title=_title_from_name(s)) for a, s in zip(articles, sources)]
+    articles = [load_source(s) for s in sources]  # each titled, after its file or URL if need be
     return replace(_narrated(show, articles, title), sources=tuple(_identity(show, s) for s in sources)), None
 
 
@@ -259,19 +257,6 @@ def _announcer(voice: Voice, setting: str) -> Voice:
     """
     engine, colon, name = setting.partition(":")
     return replace(voice, engine=engine, name=name) if colon else replace(voice, name=setting)
-
-
-def _title_from_name(source: Source) -> str:
-    """
-    >>> _title_from_name(Path("notes/my_weekly-digest.md"))
-    'My weekly digest'
-    >>> _title_from_name("https://example.org/blog/five-habits.html?ref=feed")
-    'Five habits'
-    >>> _title_from_name("https://example.org/")
-    'Example'
-    """
-    path = Path(urlsplit(source).path.strip("/") or urlsplit(source).netloc) if is_url(str(source)) else Path(source)
-    return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled"
 
 
 @publishes

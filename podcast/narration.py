@@ -84,11 +84,15 @@ def slugify(text: str, limit: int = 60) -> str:
 _RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))])
 
 
+# Said instead of the count of takeaways when an article is not a digest (an essay, a news story).
+_WHOLE = "This piece is not a list of takeaways, so it is read whole."
+
+
 def narrate(article: Article, show_title: str, title: str, lexicon: dict[str, str] | None = None) -> Script:
     """Turn an article into spoken segments: intro, one per takeaway (announced), outro."""
     narrator = _Narrator(show_title, lexicon)
     count = len(article.takeaways)
-    counted = f"{_count_phrase(count).capitalize()} follow."
+    counted = _WHOLE if article.whole else f"{_count_phrase(count).capitalize()} follow."
     intro = _segment("00-intro", "Introduction", [narrator.welcome(title)], narrator.paragraphs(article.intro), [counted])
     conclusion = narrator.paragraphs(article.conclusion)
     outro = _segment(f"{count + 1:02d}-outro", "Wrap-up", [], conclusion, [narrator.goodbye(title)])
@@ -116,7 +120,7 @@ def narrate_digest(
     for number, (article, article_title) in enumerate(zip(articles, titles), start=1):
         article_slug = slugify(article_title, 40)
         opening = f"Article {num2words(number)}: {narrator.say(article_title)}."
-        counted = f"It has {_count_phrase(len(article.takeaways))}."
+        counted = _WHOLE if article.whole else f"It has {_count_phrase(len(article.takeaways))}."
         name = f"{len(segments):0{width}d}-{article_slug}"
         segments.append(_segment(name, article_title, [opening], narrator.paragraphs(article.intro), [counted]))
         segments += _takeaway_segments(article, len(segments), width, narrator)
@@ -167,8 +171,8 @@ def _takeaway_segments(article: Article, first: int, width: int, narrator: _Narr
     for number, takeaway in enumerate(article.takeaways, start=1):
         heading = narrator.say(takeaway.heading).rstrip(".!?:;,")
         name = f"{first + number - 1:0{width}d}-{slugify(takeaway.heading, 40)}"
-        signpost = f"Takeaway {num2words(number)}: {heading}."
-        segments.append(_segment(name, takeaway.heading, [signpost], narrator.paragraphs(takeaway.paragraphs)))
+        signpost = [] if article.whole else [f"Takeaway {num2words(number)}: {heading}."]
+        segments.append(_segment(name, takeaway.heading, signpost, narrator.paragraphs(takeaway.paragraphs)))
     return segments
 
 

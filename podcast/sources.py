@@ -25,7 +25,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from podcast.errors import SourceError
-from podcast.extract import is_url
+from podcast.reading import is_url
 from podcast.files import atomic_write
 from podcast.show import Show, _read_toml
 

@@ -21,7 +21,7 @@ from typing import Callable
 from podcast.article import Article, load_source, parse_article
 from podcast.build import build_articles, publishing
 from podcast.errors import ArticleError, BusyError, PodcastError, SourceError
-from podcast.extract import html_to_markdown, is_url
+from podcast.reading import html_to_markdown, is_url
 from podcast.feeds import DEADLINE, Fetched, Item, fetch_feed
 from podcast.files import locked
 from podcast.publish import Entry, load_catalog

@@ -1,0 +1,249 @@
+"""Markdown -> blocks, read by a real CommonMark parser (markdown-it-py) rather than by lines.
+
+The parser's tokens say what each piece is, so nothing written in a code block becomes a heading
+(``# list big files`` in a shell example) and no markup is spoken: code blocks are left out (a
+listener cannot use them), a short inline code span is spoken as its words, inline HTML keeps
+only its text, entities are decoded, images go, links keep their text, and a table is read row
+by row ("Plan: Basic; Price: 5 dollars.") instead of as pipes. Headings keep their level; a
+paragraph that is all bold or all italic is a heading of its own kind, and one that starts with a
+bold phrase ("**Heading.** Body") is a lead-in. The items of numbered lists become item blocks,
+which the article stage may take as the takeaways. Page furniture (see podcast.blocks), a short
+line under an image (its caption), front matter and Hugo shortcodes are left out.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from podcast.blocks import (
+    BOLD_LEVEL,
+    FOOTNOTE_MARK,
+    ITALIC_LEVEL,
+    LEAD_IN_LEVEL,
+    Block,
+    heading_block,
+    is_furniture,
+    is_headlike,
+    is_short,
+    item,
+    split_number,
+)
+
+_PARSER = MarkdownIt("commonmark").enable("table")
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.DOTALL)
+_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+_MEDIA_BLOCK = re.compile(r"^\s*<(?:figure|img|picture|video|audio|iframe|svg|script|style|object|embed)\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SPACE = re.compile(r"\s+")
+_MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")  # not parsed inside HTML: its text, no image
+# "Jane Doe is a writer at …", "Sam writes about …": an author's bio.
+_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|writes|has written|has been|lives|works)\b")
+_INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_STRAY_MARKS = re.compile(r"`+|\*{2,}|_{2,}|~{2,}")  # unclosed markup is literal text, but not words
+_WORDY = re.compile(r"[^\W_]")  # a block with no letter or digit ("|---|", "* * *") says nothing
+_LOOSE_STOP = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a left-out code span stood before a stop
+_LEAD_END = ".:!?—–"
+_MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, not words
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """The blocks of a Markdown text (see the module docstring)."""
+    text = _SHORTCODE.sub("", _FRONT_MATTER.sub("", text))
+    # The tokens are many small objects that form no cycles and die together: the cycle
+    # collector, scanning them again and again as they pile up, costs a long article a third more.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        reader = _Reader(_PARSER.parse(text))
+        blocks = reader.blocks()
+    finally:
+        if collecting:
+            gc.enable()
+    kept = [block for block in blocks if _WORDY.search(block.text) and (block.level is not None or not is_furniture(block.text))]
+    return kept[:-1] if kept and id(kept[-1]) in reader.bios else kept  # an author's bio, in italics, ends the page
+
+
+class _Reader:
+    """One walk over the tokens; the list nesting and what came just before are its state."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.lists: list[int | None] = []  # per open list: its id when numbered, else None
+        self.next_list = 0
+        self.first_in_item = False
+        self.number: int | None = None  # the open list item's number
+        self.after_image = False
+        self.bios: set[int] = set()  # the blocks that are italic notes about the author (by id)
+
+    def blocks(self) -> list[Block]:
+        out: list[Block] = []
+        i = 0
+        while i < len(self.tokens):
+            token = self.tokens[i]
+            kind = token.type
+            if kind == "heading_open":
+                out.append(heading_block(_inline_text(self.tokens[i + 1].children or []), int(token.tag[1])))
+                i += 3
+                self.after_image = False
+                continue
+            if kind == "paragraph_open":
+                out.extend(self._paragraph(self.tokens[i + 1]))
+                i += 3
+                continue
+            if kind == "table_open":
+                close = next(j for j in range(i, len(self.tokens)) if self.tokens[j].type == "table_close")
+                out.extend(Block(row) for row in _table_rows(self.tokens[i:close]))
+                i = close + 1
+                continue
+            if kind in ("bullet_list_open", "ordered_list_open"):
+                top_level = not self.lists
+                self.lists.append(self.next_list if kind == "ordered_list_open" and top_level else None)
+                self.next_list += kind == "ordered_list_open" and top_level
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                self.lists.pop()
+            elif kind == "list_item_open":
+                self.first_in_item = True
+                self.number = int(token.info) if token.info.isdigit() else None
+            elif kind == "html_block" and not _MEDIA_BLOCK.match(token.content):
+                out.extend(Block(text) for text in _html_text(token.content))
+            i += 1
+        return out
+
+    def _paragraph(self, inline: Token) -> list[Block]:
+        children = inline.children or []
+        text = _inline_text(children)
+        image_only = not text and any(child.type == "image" for child in children)
+        caption = self.after_image and is_short(text) and not text.rstrip("”’\"')").endswith((".", "!", "?"))
+        self.after_image = image_only
+        if not text or caption:
+            return []
+        first, self.first_in_item = self.first_in_item, False
+        listed = self.lists[-1] if self.lists and first else None
+        if listed is not None:
+            return [item(text, self.number, listed)]
+        if self.lists:  # a bullet: a bold lead-in may head it ("- **Speed.** Fast pages sell.")
+            return [replace((first and _lead_in(children, text)) or Block(text), in_list=True)]
+        block = _emphasised(children, text) or _lead_in(children, text) or Block(text)
+        if _all_italic(children) and _BIO.match(text):
+            self.bios.add(id(block))
+        return [block]
+
+
+def _inline_text(children: Sequence[Token]) -> str:
+    """What a reader sees of a run of inline tokens, as one line of words."""
+    parts: list[str] = []
+    in_marker = False  # inside <sup>…</sup>: a footnote marker
+    for child in children:
+        if child.type == "html_inline":
+            tag = _INLINE_TAG.match(child.content)
+            name = tag.group(2).lower() if tag else ""
+            in_marker = (name == "sup" and not tag.group(1)) or (in_marker and name != "sup")  # type: ignore[union-attr]
+            parts.append(" " if name == "br" else "")
+        elif in_marker or child.type == "image":
+            continue
+        elif child.type == "text":
+            parts.append(_STRAY_MARKS.sub("", child.content))
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "code_inline":
+            parts.append(_code_words(child.content))
+    text = " ".join("".join(parts).split())
+    if "[^" in text:
+        text = FOOTNOTE_MARK.sub("", text)
+    return _LOOSE_STOP.sub(r"\1", text) if " " in text and _LOOSE_STOP.search(text) else text
+
+
+def _code_words(code: str) -> str:
+    """A short inline code span as the words in it; a longer one (a command) is left out.
+
+    >>> _code_words("--enable-workload-profiles"), _code_words("vi.stubGlobal"), _code_words("a && b | c d e f g")
+    ('enable workload profiles', 'vi stubGlobal', '')
+    """
+    words = _WORD.findall(code)
+    return " ".join(words) if len(words) <= _MAX_CODE_WORDS and len(code.split()) <= _MAX_CODE_WORDS - 2 else ""
+
+
+def _emphasised(children: Sequence[Token], text: str) -> Block | None:
+    """A paragraph that is all bold (or all italic) and reads like a heading is one."""
+    marks = [child.type for child in children if child.type != "text" or child.content.strip()]
+    for opening, level in (("strong_open", BOLD_LEVEL), ("em_open", ITALIC_LEVEL)):
+        if marks[:1] == [opening] and marks[-1:] == [opening.replace("open", "close")] and marks.count(opening) == 1:
+            heading = text.rstrip(":")
+            if is_headlike(split_number(heading)[1]):
+                return heading_block(heading, level)
+    return None
+
+
+def _all_italic(children: Sequence[Token]) -> bool:
+    marks = [child.type for child in children if child.type != "text" or child.content.strip()]
+    return marks[:1] == ["em_open"] and marks[-1:] == ["em_close"]
+
+
+def _lead_in(children: Sequence[Token], text: str) -> Block | None:
+    """A paragraph opening with a bold phrase that ends like a heading ("**Carry a spare.** A
+    puncture ...", "**Quiet streets** — the back streets ...") is headed by it."""
+    children = [child for child in children if child.type != "text" or child.content]
+    if not children or children[0].type != "strong_open":
+        return None
+    close = next((i for i, child in enumerate(children) if child.type == "strong_close"), None)
+    if close is None:
+        return None
+    lead = _inline_text(children[1:close])
+    body = _inline_text(children[close + 1 :])
+    if not lead or not body:
+        return None
+    if lead[-1] not in _LEAD_END:
+        if body[0] not in ":—–":
+            return None
+        body = body[1:].strip()
+    number, heading = split_number(lead.rstrip(".:—– "))
+    if not is_headlike(heading) or not body:
+        return None
+    return Block(text, heading, number, LEAD_IN_LEVEL, body)
+
+
+def _table_rows(tokens: list[Token]) -> list[str]:
+    """A table read row by row: each body row as "header: cell; header: cell.".
+
+    >>> _table_rows(_PARSER.parse("| Plan | Price |\\n|---|---|\\n| Basic | $5 |\\n| Pro | |"))
+    ['Plan: Basic; Price: $5.', 'Plan: Pro.']
+    """
+    header: list[str] = []
+    rows: list[list[str]] = []
+    row: list[str] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "inline":
+            row.append(_inline_text(token.children or []))
+        elif token.type == "tr_close":
+            if header:
+                rows.append(row)
+            else:
+                header = row
+    spoken = []
+    for cells in rows:
+        pairs = [f"{name}: {cell}" if name else cell for name, cell in zip(header, cells) if cell]
+        if pairs:
+            spoken.append("; ".join(pairs).rstrip(".") + ".")
+    return spoken
+
+
+def _html_text(content: str) -> list[str]:
+    """The paragraphs of text in a block of HTML, tags gone and entities decoded.
+
+    >>> _html_text("<div>\\n<p>See <b>this</b> &amp; that.</p>\\n<p>More.</p>\\n</div>\\n"), _html_text('<hr class="x">')
+    (['See this & that.', 'More.'], [])
+    """
+    paragraphs = re.split(r"</?(?:p|div|li|h[1-6]|blockquote|section|article|br)\b[^>]*>", content, flags=re.IGNORECASE)
+    texts = (_SPACE.sub(" ", _STRAY_MARKS.sub("", _MD_LINK.sub(r"\1", html.unescape(_TAG.sub(" ", part))))).strip()
+             for part in paragraphs)
+    return [text for text in texts if text]

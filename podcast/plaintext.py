@@ -1,0 +1,259 @@
+"""Plain text -> blocks, line by line: how published digests that carry no markup are read.
+
+A plain digest arrives as one paragraph per line, or paragraphs between blank lines, possibly
+hard-wrapped. A short line that reads like a heading (a few words, no closing sentence
+punctuation; not a pull quote in quotation marks, nor its attribution line) is a heading
+candidate, and a heading only when a paragraph follows it, so a short last line or a run of short
+lines stays text. A numbered line standing alone may be a heading even when it holds a sentence
+or two ("3. Forget the MVP. You Need an FVP."). Numbered lines in a row whose numbers count on
+("1." "2." "3.") are a numbered list, whose items the article stage may take as the takeaways.
+Numbering may read "1.", "2)", "3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣".
+Writers of plain text borrow a little Markdown (``**bold**``, ``## heading``, ``- item``), so
+that is read too. A heading repeated word for word ("What we did" in every section) is a label
+inside the sections, kept as text. Page furniture (see podcast.blocks) is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from podcast.blocks import (
+    BOLD_LEVEL,
+    CONCLUSION_HEADING,
+    FOOTNOTE_MARK,
+    ITALIC_LEVEL,
+    LEAD_IN_LEVEL,
+    PLAIN_LEVEL,
+    Block,
+    heading_block,
+    ends_sentence,
+    is_attribution,
+    is_furniture,
+    is_furniture_heading,
+    is_headlike,
+    item,
+    numbered_heading,
+    split_number,
+)
+
+# Lines up to this long may be a hard-wrapped paragraph; one-paragraph-per-line text runs longer.
+_HARD_WRAP_WIDTH = 100
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+")
+_BULLET = re.compile(r"^[ \t]*[-*+•◦▪–][ \t]+(\S.*)$")
+_BOLD_LINE = re.compile(r"^[ \t]*(\*\*|__)((?:(?!\1).)+)\1[ \t]*$")
+_ITALIC_LINE = re.compile(r"^[ \t]*([*_])(?![*_\s])((?:(?!\1).)+)(?<!\s)\1[ \t]*$")
+# A bold run-in heading: "**Heading.** Body", "**Heading:** body", "**Heading** — body".
+_LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \t]*(?P<body>\S.*)$|"
+                      r"^[ \t]*(\*\*|__)(?P<lead2>(?:(?!\4).)+?)\4[ \t]*[:—–][ \t]*(?P<body2>\S.*)$", re.DOTALL)
+_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+_CODE = re.compile(r"`([^`]+)`")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_STAR_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
+_SPACE = re.compile(r"\s+")
+_MARKS = re.compile(r"[\[`*_]")
+
+
+def plain_blocks(text: str) -> list[Block]:
+    """Cut the text into blocks, then decide which heading candidates are headings."""
+    if _BLANK_LINES.search(text):
+        chunks, hard_wrap = _BLANK_LINES.split(text), True
+    else:  # one paragraph per line
+        chunks, hard_wrap = [text], False
+    blocks: list[Block] = []
+    for chunk in chunks:
+        blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
+    kept = [b for b in blocks if b.text and (b.level is not None or is_furniture_heading(b.text) or not is_furniture(b.text))]
+    return _resolve(_demote_labels(kept))
+
+
+def _plain(text: str) -> str:
+    """Markdown inline markup reduced to the words a reader sees, whitespace collapsed.
+
+    Images go (a listener cannot see them); links keep their text.
+
+    >>> _plain("**Open** source, see [the *post*](https://example.com) ![chart](c.png)")
+    'Open source, see the post'
+    >>> _plain("snake_case and 5 * 3 stay")
+    'snake_case and 5 * 3 stay'
+    """
+    if not _MARKS.search(text):  # most lines: no markup to remove
+        return " ".join(text.split())
+    text = FOOTNOTE_MARK.sub("", _IMAGE.sub("", text))
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _STAR_EMPHASIS.sub(r"\1", text)
+    text = _UNDERSCORE_EMPHASIS.sub(r"\1", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _starts_lower(text: str) -> bool:
+    return text.lstrip()[:1].islower()
+
+
+def _demote_labels(blocks: list[Block]) -> list[Block]:
+    """A heading repeated word for word ("What we did", "Why it matters") labels a part of each
+    section: it is text of the section, not a heading of its own.
+
+    >>> [b.level for b in _demote_labels([Block("A", "A", level=8), Block("x", "x", level=7), Block("x", "x", level=7)])]
+    [8, None, None]
+    """
+    texts = Counter(block.heading.casefold() for block in blocks if block.heading and block.number is None)
+    return [
+        Block(block.text) if block.heading and block.number is None and texts[block.heading.casefold()] > 1 else block
+        for block in blocks
+    ]
+
+
+def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
+    """The blocks of one run of non-blank lines (the whole text when it has no blank lines)."""
+    blocks: list[Block] = []
+    run: list[str] = []  # consecutive plain lines
+    in_bullet = False
+    for line in lines:
+        if run and _SETEXT.match(line):
+            heading = _plain(run.pop())
+            blocks += _run_blocks(run, hard_wrap)
+            blocks.append(heading_block(heading, 1 if "=" in line else 2))
+            run, in_bullet = [], False
+            continue
+        if _RULE.match(line) or _REFERENCE.match(line) or not _QUOTE.sub("", line).strip():  # ">" alone: a break
+            blocks += _run_blocks(run, hard_wrap)
+            run, in_bullet = [], False
+            continue
+        if in_bullet and not run and line[:1] in (" ", "\t"):  # a bullet item's continuation
+            blocks[-1] = Block(f"{blocks[-1].text} {_plain(line)}")
+            continue
+        marked = _marked_block(line, alone=len(lines) == 1)
+        if marked is None:
+            run.append(_QUOTE.sub("", line))
+            in_bullet = False
+            continue
+        blocks += _run_blocks(run, hard_wrap)
+        blocks.append(marked)
+        run, in_bullet = [], _BULLET.match(line) is not None
+    return blocks + _run_blocks(run, hard_wrap)
+
+
+def _marked_block(line: str, alone: bool) -> Block | None:
+    """The block a Markdown-marked or numbered line makes; None for a plain line. A numbered
+    line `alone` between blank lines may be a heading of a sentence or two."""
+    atx = _ATX.match(line)
+    if atx:
+        return heading_block(_plain(atx.group(2) or ""), len(atx.group(1)))
+    bullet = _BULLET.match(line)
+    if bullet:
+        return replace(_paragraph(bullet.group(1)), in_list=True)
+    bold = _BOLD_LINE.match(line)
+    if bold:
+        heading = _plain(bold.group(2)).rstrip(":")
+        if is_headlike(split_number(heading)[1]):
+            return heading_block(heading, BOLD_LEVEL)
+    italic = _ITALIC_LINE.match(line)
+    if italic and is_headlike(_plain(italic.group(2))):
+        return heading_block(_plain(italic.group(2)), ITALIC_LEVEL)
+    text = _plain(line)
+    number, heading = split_number(text)
+    if number is None or _LEAD_IN.match(line):  # a numbered lead-in is a paragraph's start
+        return None
+    headlike = is_headlike(heading) or (alone and numbered_heading(heading))
+    return Block(text, heading if headlike else None, number)
+
+
+def _run_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
+    """Plain lines -> paragraphs and heading candidates.
+
+    Between blank lines, short lines (all within _HARD_WRAP_WIDTH) are one hard-wrapped
+    paragraph, perhaps under a heading line. Otherwise each line is a paragraph, except that a
+    line starting in lower case continues a line that did not end a sentence.
+    """
+    if not lines:
+        return []
+    if hard_wrap and len(lines) > 1 and all(len(line) <= _HARD_WRAP_WIDTH for line in lines):
+        first = _plain(lines[0])
+        heading = _candidate_heading(first)
+        if heading and not _starts_lower(lines[1]):
+            return [Block(first, heading), _paragraph(" ".join(lines[1:]))]
+        return [_paragraph(" ".join(lines))]
+    joined: list[str] = []
+    for line in lines:
+        if joined and _starts_lower(line) and not ends_sentence(joined[-1]):
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    blocks = [_paragraph(line) for line in joined]
+    return [replace(b, heading=_candidate_heading(b.text)) if b.level is None else b for b in blocks]
+
+
+def _candidate_heading(text: str) -> str | None:
+    """The heading a plain line would be: itself when it reads like one; a wrap-up heading
+    written with a colon ("Conclusion:") without the colon; else none.
+
+    >>> _candidate_heading("Conclusion:"), _candidate_heading("Here is what stuck:")
+    ('Conclusion', None)
+    """
+    if is_headlike(text):
+        return text
+    bare = text.rstrip(":").rstrip()
+    return bare if text.endswith(":") and is_headlike(bare) and CONCLUSION_HEADING.match(bare) else None
+
+
+def _paragraph(raw: str) -> Block:
+    """A paragraph, or a bold lead-in heading with its paragraph ("**Heading.** Body ...").
+
+    >>> _paragraph("**Carry a spare.** A puncture is a nuisance.").body
+    'A puncture is a nuisance.'
+    >>> lead = _paragraph("**2. Quiet streets** — the back streets took four minutes more.")
+    >>> lead.heading, lead.number, lead.body
+    ('Quiet streets', 2, 'the back streets took four minutes more.')
+    >>> _paragraph("**Bold words** carry on the sentence.").level is None
+    True
+    """
+    lead = _LEAD_IN.match(raw)
+    if lead:
+        heading = _plain(lead["lead"] or lead["lead2"]).rstrip(".:—– ")
+        number, heading = split_number(heading)
+        if is_headlike(heading):
+            return Block(_plain(raw), heading, number, LEAD_IN_LEVEL, _plain(lead["body"] or lead["body2"]))
+    return Block(_plain(raw))
+
+
+def _resolve(blocks: list[Block]) -> list[Block]:
+    """Decide heading candidates: numbered lines in a row, counting on, are a list's items; a
+    pull quote's attribution line is text; another candidate is a heading only when a paragraph
+    follows it."""
+
+    def numbered_line(i: int) -> bool:
+        return 0 <= i < len(blocks) and blocks[i].number is not None and blocks[i].level is None
+
+    def counts_on(i: int) -> bool:  # lines i and i + 1 are numbered one after the other
+        return numbered_line(i) and numbered_line(i + 1) and blocks[i + 1].number == blocks[i].number + 1  # type: ignore[operator]
+
+    # (a list's numbering runs on; a takeaway "1." after a preview list "1. ... 5." starts anew)
+    resolved: list[Block] = []
+    lists = 0
+    for i, block in enumerate(blocks):
+        if counts_on(i - 1) or counts_on(i):
+            lists += not counts_on(i - 1)
+            block = item(block.text, block.number, lists)
+        elif block.heading is not None and block.level is None and block.number is None:
+            if is_attribution(block.text, blocks[i - 1].text if i else None):
+                block = Block(block.text)
+        resolved.append(block)
+    for i in range(len(resolved) - 1, -1, -1):  # from the end: whether a paragraph follows
+        block = resolved[i]
+        followed_by_paragraph = i + 1 < len(resolved) and resolved[i + 1].level is None
+        if block.level is None and block.listed is None and block.heading is not None and followed_by_paragraph:
+            resolved[i] = replace(block, level=PLAIN_LEVEL)
+    return resolved
