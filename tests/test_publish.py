@@ -709,11 +709,12 @@ def test_the_feed_and_page_list_the_newest_feed_limit_episodes_and_stay_light(tm
     chapters = tuple(Chapter(f"Takeaway {n}: a heading of a usual length", n * 60.0, n * 60.0 + 60.0) for n in range(6))
     entries = [
         Entry(f"episode-{n}", f"urn:uuid:{uuid.UUID(int=n)}", f"Episode {n}: the title of an article", "Why it matters, in a sentence or two.",
-              JAN_1 + timedelta(hours=n), 300.0, 2_000_000, chapters)
+              JAN_1 + timedelta(hours=n), 300.0, 2048, chapters)
         for n in range(1000)
     ]
     show.episodes_dir.mkdir()
-    for entry in entries:  # transcripts beside every MP3, as a build leaves them
+    for entry in entries:  # the MP3 the catalog names (or the feed leaves it out), transcripts beside it
+        (show.episodes_dir / entry.filename).write_bytes(bytes(entry.size))
         (show.episodes_dir / f"{entry.slug}.vtt").write_text("WEBVTT\n", encoding="utf-8")
     write_feed(show, entries)
     feed = parse(show)
