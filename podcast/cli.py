@@ -13,7 +13,7 @@ from typing import Callable
 import click
 
 from podcast.errors import PodcastError
-from podcast.show import Show, load_show
+from podcast.show import PublishTarget, Show, load_show
 
 
 class _Group(click.Group):
@@ -56,6 +56,7 @@ engine_option = click.option("--engine", help="Speech engine: pyttsx3 (default) 
 @click.option("--announcer-voice", help="A second voice for the announcements (intro, takeaway signposts, outro): a voice id, or ENGINE:ID.")
 @click.option("--rate", type=int, help="Speaking rate in words a minute.")
 @click.option("--no-music", is_flag=True, help="No intro and outro music or chime (as `music = false`).")
+@click.option("--publish", "then_publish", is_flag=True, help="Then publish the show to its publish_to destinations.")
 @overwrite_option
 @show_option
 def build(
@@ -66,6 +67,7 @@ def build(
     announcer_voice: str | None,
     rate: int | None,
     no_music: bool,
+    then_publish: bool,
     overwrite: bool,
     show_dir: Path,
 ) -> None:
@@ -80,11 +82,17 @@ def build(
     show = load_show(
         show_dir, engine=engine, voice=voice, announcer_voice=announcer_voice, rate=rate, music=False if no_music else None
     )
+    if then_publish:
+        from podcast.remote import targets
+
+        destinations = targets(show)  # nowhere to publish fails before the build, not after it
     with _progress("Speaking") as progress:
         entry = build_episode(show, list(sources), title, progress, overwrite, waiting=_waiting)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
+    if then_publish:
+        _publish(show, destinations, dry_run=False, verbose=False)
 
 
 @cli.command()
@@ -159,6 +167,61 @@ def serve(host: str, port: int, show_dir: Path) -> None:
 
     serve_episodes(load_show(show_dir), host, port, ready=lambda url: click.echo(f"Feed: {url} (Ctrl-C stops)"))
     click.echo("Stopped.")
+
+
+@cli.command()
+@click.argument("destinations", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="List what would be sent and deleted; change nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per file sent or deleted.")
+@show_option
+def publish(destinations: tuple[str, ...], dry_run: bool, verbose: bool, show_dir: Path) -> None:
+    """Send episodes/ to a web server or cloud storage, the feed last.
+
+    DESTINATIONS (default: publish_to in podcast.toml) are folders, USER@HOST:/PATH/ (rsync
+    over SSH) or rclone:REMOTE:PATH. Only new and changed files are sent; files of removed
+    episodes are deleted once the new feed is in place.
+    """
+    from podcast.remote import targets
+
+    show = load_show(show_dir)
+    _publish(show, targets(show, destinations), dry_run, verbose)
+
+
+def _publish(show: Show, destinations: tuple[PublishTarget, ...], dry_run: bool, verbose: bool) -> None:
+    """Warn about addresses that do not match, then publish to each destination and say what was done:
+    a progress bar per destination on a terminal, a line per file with --verbose."""
+    from podcast.remote import Plan, address_warnings
+    from podcast.remote import publish as push
+
+    for warning in address_warnings(show, destinations):
+        click.echo(f"Warning: {warning}", err=True)
+    bars: list[tuple[_progress, int]] = []  # the current destination's bar and its number of steps
+
+    def planned(target: PublishTarget, plan: Plan) -> None:
+        for bar, _total in bars:
+            bar.__exit__()
+        bars[:] = [(_progress(f"Publishing to {target.to}"), len(plan.steps()))]
+        for action, name in plan.steps() if dry_run else ():
+            click.echo(f"would {action} {name}")
+
+    def done(action: str, name: str) -> None:
+        if verbose:
+            click.echo(f"{_PAST[action]} {name}")
+        else:
+            bars[0][0].advance(1, bars[0][1])
+
+    try:
+        plans = push(show, destinations, dry_run, planned, done, waiting=_waiting)
+    finally:
+        for bar, _total in bars:
+            bar.__exit__()
+    for target, plan in zip(destinations, plans):
+        sent = sum(action == "send" for action, _name in plan.steps())
+        verb = "Would publish" if dry_run else "Published"
+        click.echo(f"{verb} to {target.to}: {sent} sent, {len(plan.delete)} deleted, {plan.unchanged} unchanged")
+
+
+_PAST = {"send": "sent", "delete": "deleted"}
 
 
 def _waiting() -> None:

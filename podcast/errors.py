@@ -39,3 +39,7 @@ class ServeError(PodcastError):
 
 class BusyError(PodcastError):
     """Another build of the same show held its lock for longer than the show's lock_timeout."""
+
+
+class RemoteError(PodcastError):
+    """`podcast publish` cannot reach or write a destination: ssh refused, rclone missing, a bad path."""
