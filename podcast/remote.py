@@ -79,9 +79,9 @@ class Plan:
         return f"{FEED} (without the {len(self.replaced)} episode(s) being replaced)"
 
     def steps(self) -> list[tuple[str, str]]:
-        held = [("send", self.held_feed)] if self.replaced else []
-        sent = [("send", name) for name in (*self.new, *held, *self.changed)]
-        return sent + [("send", FEED)] * self.feed + [("delete", name) for name in self.delete]
+        held = [self.held_feed] if self.replaced else []
+        sent = [*self.new, *held, *self.changed] + [FEED] * (self.feed or bool(self.replaced))
+        return [("send", name) for name in sent] + [("delete", name) for name in self.delete]
 
 
 class _Destination(Protocol):
