@@ -297,7 +297,7 @@ class _Rsync:
     def listing(self) -> dict[str, Stat]:
         # TZ=UTC: rsync lists times in the local zone of this process.
         lines, failure = _run(self.to, ["rsync", "--list-only", "--no-human-readable", "--", self.to], {"TZ": "UTC"})
-        if failure and "No such file or directory" in failure:
+        if any("No such file or directory" in line for line in failure):
             return {}  # the folder is made by the first send
         _raise(self.to, failure)
         listing = {}
@@ -343,7 +343,7 @@ class _Rclone:
 
     def listing(self) -> dict[str, Stat]:
         lines, failure = _run(self.label, ["rclone", "lsjson", "--use-json-log", "--files-only", "--max-depth", "1", "--", self.remote])
-        if failure and "directory not found" in failure:
+        if any("directory not found" in line for line in failure):
             return {}
         _raise(self.label, failure)
         return {item["Name"]: Stat(item["Size"], _rfc3339(item["ModTime"])) for item in json.loads("".join(lines) or "[]")}
@@ -382,9 +382,9 @@ class _Rclone:
 def _run(
     where: str, command: list[str], environment: dict[str, str] | None = None,
     each: Callable[[str], None] = lambda line: None, lines_on_stderr: bool = False,
-) -> tuple[list[str], str]:
+) -> tuple[list[str], list[str]]:
     """Run a tool, passing each line of one stream to `each` as it comes; returns that stream's
-    lines, and if the tool failed, the one line that says why (else "")."""
+    lines, and if the tool failed, what it said (else nothing)."""
     lines = []
     with tempfile.TemporaryFile() as other:
         try:
@@ -403,16 +403,19 @@ def _run(
         other.seek(0)
         said = other.read().decode("utf-8", "replace").splitlines()
     if code == 0:
-        return lines, ""
-    return lines, _reason(lines if lines_on_stderr else said) or f"{command[0]} {command[1]} failed (exit status {code})"
+        return lines, []
+    return lines, [f"{command[0]} {command[1]} failed (exit status {code})", *(lines if lines_on_stderr else said)]
 
 
 def _reason(lines: list[str]) -> str:
-    """The line of a tool's complaint that says why: rclone's first logged error, else the first
-    line (ssh's "Connection refused" or "Permission denied (publickey)", rsync's or rclone's own).
+    """The line of a tool's complaint that says why: rclone's first logged error, else the last
+    line that says something (ssh's "Connection refused" or "Permission denied (publickey)" after
+    its banners, rsync's own complaint before its summary, rclone's fatal error).
 
     >>> _reason(['{"level":"warning","msg":"no config"}', '2026/11/30 02:20:26 Failed to create file system'])
     'Failed to create file system'
+    >>> _reason(["@@@@@@", "me@host: Permission denied (publickey).", "rsync: connection unexpectedly closed", "rsync error: …"])
+    'me@host: Permission denied (publickey).'
     """
     plain = []
     for line in lines:
@@ -423,12 +426,14 @@ def _reason(lines: list[str]) -> str:
             continue
         if isinstance(entry, dict) and entry.get("level") in ("error", "critical"):
             return ": ".join(part for part in (entry.get("object"), entry.get("msg", "").strip()) if part)
-    return next((line for line in plain if line), "")
+    summaries = ("rsync error:", "rsync: connection unexpectedly closed")
+    said = [line for line in plain if re.search(r"[A-Za-z]", line) and not line.startswith(summaries)]
+    return said[-1] if said else ""
 
 
-def _raise(where: str, failure: str) -> None:
-    if failure:
-        raise RemoteError(f"{where}: {' '.join(failure.split())}")
+def _raise(where: str, complaint: list[str]) -> None:
+    if complaint:
+        raise RemoteError(f"{where}: {' '.join(_reason(complaint).split())}")
 
 
 @contextmanager
