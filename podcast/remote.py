@@ -16,6 +16,7 @@ rclone (every storage service); this module only decides what goes, in which ord
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -46,6 +47,7 @@ TEMPORARY = ".podcast-tmp"  # suffix of a file publish is still writing at a des
 # What publish may delete at a destination: the kinds of file a show publishes, and its own
 # temporary files. Anything else there (a web site around the show) is left alone.
 DELETABLE = (".mp3", ".json", ".vtt", ".srt", *IMAGES, TEMPORARY)
+DIGESTS = "podcast-digests.json"  # see _send_digests; not hidden: WebDAV servers leave hidden files out of listings
 PUBLISH_LOCK = ".podcast-publish.lock"  # one publish of a show at a time
 
 # Cache-Control: an episode's MP3 is long-cached and never revalidated, so a CDN serves it to
@@ -59,7 +61,8 @@ Done = Callable[[str, str], None]  # (action: "send" or "delete", file name), on
 
 class Stat(NamedTuple):
     size: int
-    mtime: float  # seconds since the epoch
+    mtime: float | None  # seconds since the epoch; None where the destination keeps no times
+    md5: str = ""  # where the destination keeps hashes but no times: then files are compared by content
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Plan:
 
 class _Destination(Protocol):
     headers: bool  # takes Cache-Control per file (else it is sent a .htaccess)
+    digests: bool  # keeps neither times nor hashes: publish keeps the files' MD5s there (known after listing)
 
     def listing(self) -> dict[str, Stat]: ...
 
@@ -134,17 +138,26 @@ def publish(
     with snapshot(show, waiting) as folder:
         for target in chosen:
             place = destination(show, target)
+            remote = place.listing()
             local = _listing(folder, htaccess=not place.headers)
-            plan = make_plan(local, place.listing())
+            for name, stat in local.items():
+                if place.digests or remote.get(name, stat).md5:
+                    local[name] = stat._replace(md5=hashlib.md5((folder / name).read_bytes()).hexdigest())
+            plan = make_plan(local, remote)
             planned(target, plan)
-            if not dry_run:
+            if not dry_run and plan.steps():
+                if place.digests:  # vouch only for the files this publish leaves alone, until it ends
+                    _send_digests(place, {name: stat.md5 for name, stat in remote.items() if name in local and name not in _touched(plan)})
                 _carry_out(plan, folder, place, done)
+                if place.digests:
+                    _send_digests(place, {name: stat.md5 for name, stat in local.items()})
             plans.append(plan)
     return plans
 
 
 def make_plan(local: dict[str, Stat], remote: dict[str, Stat]) -> Plan:
-    """Compare episodes/ with the destination by size and modification time (to the second)."""
+    """Compare episodes/ with the destination by size and modification time (to the second), or
+    where the destination keeps no times, by size and MD5 if it keeps those, else by size."""
     differ = sorted(name for name, stat in local.items() if not _same(stat, remote.get(name)))
     early = [name for name in differ if name not in remote and name != FEED and name not in PAGES]
     later = sorted((name for name in differ if name not in early and name != FEED), key=lambda name: (_is_page(name), name))
@@ -168,6 +181,18 @@ def _carry_out(plan: Plan, folder: Path, place: _Destination, done: Done) -> Non
     if plan.feed or plan.replaced:
         place.send_feed(folder, done, FEED)
     place.delete(list(plan.delete), done)
+
+
+def _touched(plan: Plan) -> set[str]:
+    return {*plan.new, *plan.changed, *plan.delete, FEED}
+
+
+def _send_digests(place: _Destination, digests: dict[str, str]) -> None:
+    """The MD5 of each file as publish last sent it whole, for a destination that keeps neither
+    modification times nor hashes (plain WebDAV): how the next publish knows what changed."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / DIGESTS).write_text(json.dumps(digests, indent=0, sort_keys=True), encoding="utf-8")
+        place.send(Path(folder), [DIGESTS], lambda action, name: None)
 
 
 def feed_without(feed: bytes, files: set[str]) -> bytes:
@@ -248,7 +273,7 @@ def destination(show: Show, target: PublishTarget) -> _Destination:
 class _Folder:
     """A mounted web root: copied file by file, each to a temporary name then renamed."""
 
-    headers = False
+    headers = digests = False
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -288,7 +313,7 @@ class _Rsync:
     """`[user@]host:path` through rsync over SSH, with the user's own SSH settings (~/.ssh/config,
     RSYNC_RSH). rsync writes every file to a temporary name and renames it into place."""
 
-    headers = False
+    headers = digests = False
     _LINE = re.compile(r"^(\S)\S*\s+(\d+) (\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) (.+)$")
 
     def __init__(self, to: str) -> None:
@@ -311,7 +336,7 @@ class _Rsync:
     def send(self, folder: Path, names: list[str], done: Done) -> None:
         if names:
             with _names_file(names) as listed:
-                command = ["rsync", "--times", f"--files-from={listed}", "--out-format=%n", "--", f"{folder}/", self.to]
+                command = ["rsync", "--times", "--ignore-times", f"--files-from={listed}", "--out-format=%n", "--", f"{folder}/", self.to]
                 _raise(self.to, _run(self.to, command, each=lambda name: done("send", name))[1])
 
     def send_feed(self, folder: Path, done: Done, label: str) -> None:
@@ -329,41 +354,78 @@ class _Rsync:
 
 class _Rclone:
     """Any rclone remote (`rclone:remote:path`): S3, R2, B2, GCS, WebDAV, SFTP…, set up with
-    `rclone config`. Each file gets its Cache-Control; the feed goes to a temporary name and is
-    moved into place (a rename where the remote can rename, an atomic copy on object storage)."""
+    `rclone config`. Each file gets its Cache-Control. On file systems (where rclone 1.60 writes
+    a file in place) the feed goes to a temporary name and is moved into place with a rename;
+    object storage and WebDAV make an upload visible whole, and rclone's move there deletes the
+    target first, so the feed is uploaded straight to its name."""
 
     headers = True
+    digests = False  # until listing() has asked
+    # Remote types rclone writes in place, and the wrappers that may hold one.
+    IN_PLACE = {"local", "sftp", "ftp", "smb", "alias", "union", "combine", "crypt", "chunker", "compress", "hasher", "cache"}
 
     def __init__(self, remote: str) -> None:
         self.remote = remote
         self.label = f"rclone:{remote}"
+        self.in_place = True  # until listing() has asked
 
     def _path(self, name: str) -> str:
         return self.remote + name if self.remote.endswith((":", "/")) else f"{self.remote}/{name}"
 
     def listing(self) -> dict[str, Stat]:
-        lines, failure = _run(self.label, ["rclone", "lsjson", "--use-json-log", "--files-only", "--max-depth", "1", "--", self.remote])
+        """The files there, with what the remote keeps to compare them by (times, else MD5, else size)."""
+        features = json.loads("\n".join(self._output(["rclone", "backend", "features", "--", self.remote])))
+        times = features.get("Precision", 0) <= 1_000_000_000  # 100 years: the remote keeps no times
+        md5 = not times and "md5" in features.get("Hashes", [])
+        self.digests = not times and not md5
+        self.in_place = self._kind() in self.IN_PLACE
+        command = ["rclone", "lsjson", "--files-only", "--max-depth", "1", *(["--hash", "--hash-type", "md5"] * md5), "--", self.remote]
+        lines, failure = _run(self.label, [*command[:2], "--use-json-log", *command[2:]])
         if any("directory not found" in line for line in failure):
             return {}
         _raise(self.label, failure)
-        return {item["Name"]: Stat(item["Size"], _rfc3339(item["ModTime"])) for item in json.loads("".join(lines) or "[]")}
+        items = json.loads("".join(lines) or "[]")
+        kept = json.loads("\n".join(self._output(["rclone", "cat", "--", self._path(DIGESTS)]))) if self.digests and any(
+            item["Name"] == DIGESTS for item in items) else {}
+        return {
+            item["Name"]: Stat(item["Size"], _rfc3339(item["ModTime"]) if times else None, (item.get("Hashes") or {}).get("md5") or kept.get(item["Name"], ""))
+            for item in items
+            if item["Name"] != DIGESTS
+        }
+
+    def _kind(self) -> str:
+        """The remote's type: from `rclone listremotes --long`, or a `:type,options:` remote's own."""
+        name = self.remote.split(":", 1)[0]
+        if not name:
+            return re.split("[,:]", self.remote[1:], 1)[0]
+        kinds = dict(line.split(":", 1) for line in self._output(["rclone", "listremotes", "--long"]) if ":" in line)
+        return kinds.get(name, "").strip()
 
     def send(self, folder: Path, names: list[str], done: Done) -> None:
         for cache, run in itertools.groupby(names, cache_control):  # in order: media before the page
             with _names_file(list(run)) as listed:
-                command = ["rclone", "copy", "--files-from-raw", str(listed), "--no-traverse", *_headers(cache), str(folder), self.remote]
+                # --ignore-times: the plan chose these files; rclone sends each, whatever it would compare
+                command = ["rclone", "copy", "--files-from-raw", str(listed), "--no-traverse", "--ignore-times", *_headers(cache), str(folder), self.remote]
                 self._rclone(command, done)
 
     def send_feed(self, folder: Path, done: Done, label: str) -> None:
-        temporary = self._path(f".{FEED}{TEMPORARY}")
-        self._rclone(["rclone", "copyto", *_headers(CACHE_FEED), str(folder / FEED), temporary])
-        self._rclone(["rclone", "moveto", temporary, self._path(FEED)])
+        if self.in_place:
+            temporary = self._path(f".{FEED}{TEMPORARY}")
+            self._rclone(["rclone", "copyto", "--ignore-times", *_headers(CACHE_FEED), str(folder / FEED), temporary])
+            self._rclone(["rclone", "moveto", temporary, self._path(FEED)])
+        else:
+            self._rclone(["rclone", "copyto", "--ignore-times", *_headers(CACHE_FEED), str(folder / FEED), self._path(FEED)])
         done("send", label)
 
     def delete(self, names: list[str], done: Done) -> None:
         if names:
             with _names_file(names) as listed:
                 self._rclone(["rclone", "delete", "--files-from-raw", str(listed), self.remote], done)
+
+    def _output(self, command: list[str]) -> list[str]:
+        lines, failure = _run(self.label, [*command[:2], "--use-json-log", *command[2:]])
+        _raise(self.label, failure)
+        return lines
 
     def _rclone(self, command: list[str], done: Done | None = None) -> None:
         def each(line: str) -> None:
@@ -460,7 +522,11 @@ def _listing(folder: Path, htaccess: bool) -> dict[str, Stat]:
 
 
 def _same(local: Stat, remote: Stat | None) -> bool:
-    return remote is not None and remote.size == local.size and int(remote.mtime) == int(local.mtime)
+    if remote is None or remote.size != local.size:
+        return False
+    if remote.mtime is None or local.mtime is None:
+        return remote.md5 == local.md5
+    return int(remote.mtime) == int(local.mtime)
 
 
 def _is_page(name: str) -> bool:

@@ -26,11 +26,14 @@ import feedparser
 import pytest
 from lxml import etree
 from test_clients import free_port
+from podcast.remote import DIGESTS, cache_control
 from test_remote import add_episode, change_show, make_show, publish, same_files
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SBIN = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
 PODCAST_NS = "{https://podcastindex.org/namespace/1.0}"
+# nginx's WebDAV PROPFIND, which rclone lists a WebDAV remote with: Debian's libnginx-mod-http-dav-ext
+DAV_MODULE = Path("/usr/lib/nginx/modules/ngx_http_dav_ext_module.so")
 
 
 def tool(name: str, package: str) -> str:
@@ -62,8 +65,9 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
 class Servers:
     www: Path  # nginx's root; the shows are published into folders in it
     origin: str  # http://127.0.0.1:PORT, nginx
-    ssh_env: dict[str, str]  # RSYNC_RSH and RCLONE_CONFIG for the test sshd
+    ssh_env: dict[str, str]  # RSYNC_RSH for the test sshd, RCLONE_CONFIG with its remotes `box` (SFTP) and `dav`
     host: str  # the ssh_config alias of the test sshd
+    uploads: Path  # nginx's WebDAV log: method, path and Cache-Control of every request
 
 
 def started(command: list[str], log: Path, port: int) -> subprocess.Popen:
@@ -97,7 +101,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     for key in ("host_key", "user_key"):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / key)], check=True)
     shutil.copy(folder / "user_key.pub", folder / "authorized_keys")
-    ssh_port, http_port = free_port(), free_port()
+    ssh_port, http_port, dav_port = free_port(), free_port(), free_port()
     (folder / "sshd_config").write_text(
         f"Port {ssh_port}\nListenAddress 127.0.0.1\nHostKey {folder}/host_key\nAuthorizedKeysFile {folder}/authorized_keys\n"
         f"PidFile {folder}/sshd.pid\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
@@ -114,12 +118,19 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     (folder / "rclone.conf").write_text(
         f"[box]\ntype = sftp\nhost = 127.0.0.1\nport = {ssh_port}\nuser = {user}\n"
         f"key_file = {folder}/user_key\nknown_hosts_file = {folder}/known_hosts\n"
+        f"[dav]\ntype = webdav\nurl = http://127.0.0.1:{dav_port}/\nvendor = other\n"
     )
+    # A WebDAV server writing into the folder the first server serves, logging what rclone sends.
+    dav = (
+        f"  log_format uploads '$request_method $uri \"$http_cache_control\"';\n  server {{\n    listen 127.0.0.1:{dav_port};\n"
+        f"    root {www};\n    access_log {folder}/uploads.log uploads;\n    client_max_body_size 0;\n"
+        "    dav_methods PUT DELETE MKCOL COPY MOVE;\n    dav_ext_methods PROPFIND OPTIONS;\n  }\n"
+    ) if DAV_MODULE.exists() else ""
     temp = "\n".join(f"  {kind}_temp_path {folder}/nginx-{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (folder / "nginx.conf").write_text(
-        f"{'user root;' if os.geteuid() == 0 else ''}\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/nginx.log;\n"
+        f"{f'load_module {DAV_MODULE};' if dav else ''}\n{'user root;' if os.geteuid() == 0 else ''}\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/nginx.log;\n"
         f"daemon off;\nevents {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n{temp}\n"
-        f"  server {{\n    listen 127.0.0.1:{http_port};\n    root {www};\n{nginx_snippet()}  }}\n}}\n"
+        f"  server {{\n    listen 127.0.0.1:{http_port};\n    root {www};\n{nginx_snippet()}  }}\n{dav}}}\n"
     )
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation folder
@@ -128,7 +139,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         web = started([nginx, "-e", str(folder / "nginx.log"), "-p", str(folder), "-c", str(folder / "nginx.conf")], folder / "nginx.out", http_port)
         try:
             env = {"RSYNC_RSH": f"ssh -F {folder}/ssh_config", "RCLONE_CONFIG": str(folder / "rclone.conf")}
-            yield Servers(www, f"http://127.0.0.1:{http_port}", env, "podcast-test")
+            yield Servers(www, f"http://127.0.0.1:{http_port}", env, "podcast-test", folder / "uploads.log")
         finally:
             stopped(web)
     finally:
@@ -238,6 +249,29 @@ def test_rclone_over_sftp_publishes_replaces_and_deletes_in_order(show: Path, se
     same_files(show / "episodes", servers.www / "show")
     assert served_feed_is_consistent(servers.origin) == []
     assert publish(show, destination, env=servers.ssh_env).output.endswith(": 0 sent, 0 deleted, 12 unchanged\n")
+
+
+def test_rclone_to_webdav_sends_each_file_with_its_cache_control_and_the_feed_straight_to_its_name(show: Path, servers: Servers) -> None:
+    """WebDAV keeps no modification times: files are compared by size there, and the feed is
+    uploaded in place (an upload appears whole) rather than moved, which rclone does by deleting
+    the old feed first."""
+    if not DAV_MODULE.exists():
+        tool("no-such-tool", "libnginx-mod-http-dav-ext")  # skips, or fails under CI
+    servers.uploads.write_text("")
+    first = publish(show, "rclone:dav:show", env=servers.ssh_env)
+    assert first.exit_code == 0, first.output
+    same_files(show / "episodes", servers.www / "show")
+    requests = [line.split(" ", 2) for line in servers.uploads.read_text().splitlines()]
+    sent = {path.rsplit("/", 1)[1]: cache.strip('"') for method, path, cache in requests if method == "PUT" and "/." not in path and DIGESTS not in path}
+    assert sent == {name: cache_control(name) for name in os.listdir(show / "episodes") if not name.startswith(".")}
+    assert sent["alpha-notes.mp3"] == "public, max-age=31536000, immutable" and sent["feed.xml"] == "public, max-age=300"
+    assert not [request for request in requests if request[0] in ("DELETE", "MOVE")]
+    assert publish(show, "rclone:dav:show", env=servers.ssh_env).output.endswith(": 0 sent, 0 deleted, 12 unchanged\n")
+
+    change_show(show)
+    assert publish(show, "rclone:dav:show", env=servers.ssh_env).exit_code == 0
+    same_files(show / "episodes", servers.www / "show")
+    assert served_feed_is_consistent(servers.origin) == []
 
 
 def test_rsync_and_rclone_failures_are_one_line(show: Path, servers: Servers, tmp_path: Path) -> None:
