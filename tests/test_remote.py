@@ -15,8 +15,10 @@ from click.testing import CliRunner
 
 from podcast.build import build, remove_episode
 from podcast.cli import cli
+from podcast.destinations import DIGESTS, Stat, destination
 from podcast.errors import SettingsError
-from podcast.remote import DIGESTS, FEED, Plan, Stat, destination, feed_without, make_plan
+from podcast.publish import FEED_FILE as FEED
+from podcast.remote import Plan, feed_without, make_plan
 from podcast.show import PublishTarget, load_show
 
 SETTINGS = """[show]
@@ -207,5 +209,5 @@ def test_build_publish_publishes_after_the_build_and_refuses_before_it_without_a
     (show / "podcast.toml").write_text((show / "podcast.toml").read_text() + 'publish_to = "../www"\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(source), "--publish", "--show", str(show)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == f"Published to ../www: 17 sent, 0 deleted, 0 unchanged"
+    assert result.output.splitlines()[-1] == "Published to ../www: 17 sent, 0 deleted, 0 unchanged"
     same_files(show / "episodes", tmp_path / "www")

@@ -26,7 +26,7 @@ import feedparser
 import pytest
 from lxml import etree
 from test_clients import free_port
-from podcast.remote import DIGESTS, cache_control
+from podcast.destinations import DIGESTS, cache_control
 from test_remote import add_episode, change_show, make_show, publish, same_files
 
 README = Path(__file__).resolve().parents[1] / "README.md"
