@@ -33,7 +33,7 @@ from podcast.destinations import (
     CACHE_FEED, CACHE_MEDIA, CACHE_SIDECAR, DIGESTS, HTACCESS, TEMPORARY, Destination, Done, Stat, destination, files_in,
 )
 from podcast.errors import RemoteError, SettingsError
-from podcast.files import locked
+from podcast.files import link_tree, locked
 from podcast.page import PAGE_FILE
 from podcast.publish import CATALOG_FILE, FEED_FILE
 from podcast.show import PublishTarget, Show
@@ -190,7 +190,7 @@ def snapshot(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator
             with locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
                 if not (folder / FEED_FILE).is_file():
                     raise RemoteError(f"{folder}: nothing to publish yet (no {FEED_FILE}): build an episode first")
-                shutil.copytree(folder, copy, copy_function=_link, ignore=_hidden)
+                link_tree(folder, copy, ignore=_hidden)
             (copy / HTACCESS).write_text(htaccess(), encoding="utf-8")
             stamp = 1_600_000_000 + zlib.crc32(htaccess().encode()) % 10**8  # a time of its own: sent again only when it changes
             os.utime(copy / HTACCESS, (stamp, stamp))
@@ -225,13 +225,6 @@ def _is_page(name: str) -> bool:
 def _normal(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-
-
-def _link(source: str, target: str) -> None:
-    try:
-        os.link(source, target, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _hidden(_folder: str, names: list[str]) -> set[str]:

@@ -25,26 +25,14 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import etree
-from test_clients import free_port
+from test_clients import free_port, gpodder, require, unavailable
 from podcast.destinations import DIGESTS, cache_control
 from test_remote import add_episode, change_show, make_show, publish, same_files
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-SBIN = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
 PODCAST_NS = "{https://podcastindex.org/namespace/1.0}"
 # nginx's WebDAV PROPFIND, which rclone lists a WebDAV remote with: Debian's libnginx-mod-http-dav-ext
 DAV_MODULE = Path("/usr/lib/nginx/modules/ngx_http_dav_ext_module.so")
-
-
-def tool(name: str, package: str) -> str:
-    """The tool's path; a missing one skips the test, except under CI, where .ci/run installs it."""
-    path = shutil.which(name, path=SBIN)
-    if path is None:
-        message = f"{name} is not installed (Debian: apt-get install {package})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; .ci/run should have installed it")
-        pytest.skip(message)
-    return path
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -92,9 +80,9 @@ def nginx_snippet() -> str:
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    sshd, nginx = tool("sshd", "openssh-server"), tool("nginx", "nginx")
-    tool("rsync", "rsync")
-    tool("rclone", "rclone")
+    sshd, nginx = require("sshd", "openssh-server"), require("nginx")
+    require("rsync")
+    require("rclone")
     folder = tmp_path_factory.mktemp("servers")
     www = folder / "www"
     www.mkdir()
@@ -184,20 +172,14 @@ def served_feed_is_consistent(origin: str) -> list[str]:
 
 
 def test_rsync_over_ssh_then_gpodder_through_nginx_downloads_every_episode_and_sees_only_new_ones(show: Path, servers: Servers, tmp_path: Path) -> None:
-    gpo = tool("gpo", "gpodder")
+    gpo = require("gpo")
     destination = f"{servers.host}:{servers.www}/show/"
     result = publish(show, destination, env=servers.ssh_env)
     assert result.exit_code == 0, result.output
     same_files(show / "episodes", servers.www / "show")
     assert served_feed_is_consistent(servers.origin) == []
 
-    environment = {**os.environ, "HOME": str(tmp_path / "home"), "GPODDER_HOME": str(tmp_path / "gpodder"), "GPODDER_DOWNLOAD_DIR": str(tmp_path / "downloads")}
-
-    def run(*args: str) -> str:
-        done = subprocess.run([gpo, *args], env=environment, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
-
+    run = gpodder(gpo, tmp_path)
     run("subscribe", f"{servers.origin}/show/feed.xml")
     assert "2 new episodes" in run("update")
     assert "2 episodes downloaded" in run("download")
@@ -256,7 +238,7 @@ def test_rclone_to_webdav_sends_each_file_with_its_cache_control_and_the_feed_st
     uploaded in place (an upload appears whole) rather than moved, which rclone does by deleting
     the old feed first."""
     if not DAV_MODULE.exists():
-        tool("no-such-tool", "libnginx-mod-http-dav-ext")  # skips, or fails under CI
+        unavailable("nginx's WebDAV listings are not installed (Debian: apt-get install libnginx-mod-http-dav-ext)")
     servers.uploads.write_text("")
     first = publish(show, "rclone:dav:show", env=servers.ssh_env)
     assert first.exit_code == 0, first.output
