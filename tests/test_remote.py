@@ -12,6 +12,8 @@ import click.testing
 import feedparser
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from podcast.build import build, remove_episode
 from podcast.cli import cli
@@ -131,6 +133,27 @@ def test_the_plan(local: dict[str, Stat], remote: dict[str, Stat], expected: Pla
     assert make_plan(local, remote) == expected
 
 
+names = st.sampled_from(["a.mp3", "a.vtt", "b.mp3", "b.chapters.json", "cover.png", "index.html", "catalog.json", FEED, "site.php", ".x.podcast-tmp"])
+stats = st.builds(Stat, st.integers(0, 3), st.one_of(st.none(), st.floats(0, 3)), st.sampled_from(["", "m1", "m2"]))
+
+
+@given(st.dictionaries(names, stats), stats, st.dictionaries(names, stats))
+def test_every_plan_sends_each_file_once_in_a_consistent_order(local: dict[str, Stat], feed: Stat, remote: dict[str, Stat]) -> None:
+    local = {**local, FEED: feed}  # a published show always has its feed
+    plan = make_plan(local, remote)
+    steps = plan.steps()
+    sent = [name for action, name in steps if action == "send" and name != plan.held_feed]
+    assert sorted(sent) == sorted(set(sent))  # no file twice
+    assert len(sent) + plan.unchanged == len(local) + (plan.feed is False and bool(plan.replaced))
+    assert all(name in local for name in sent)
+    assert set(plan.delete) <= set(remote) - set(local)
+    if FEED in sent:  # the feed after every other file sent, and before every deletion
+        assert [name for action, name in steps][len(sent) + bool(plan.replaced) - 1] == FEED
+    for name in plan.replaced:  # an MP3 the destination has is replaced only while the feed leaves it out
+        assert steps.index(("send", plan.held_feed)) < steps.index(("send", name))
+    assert not any(name in plan.new for name in remote)
+
+
 @pytest.mark.parametrize(
     "to, kind",
     [
@@ -206,8 +229,9 @@ def test_build_publish_publishes_after_the_build_and_refuses_before_it_without_a
     assert refused.exit_code == 1 and "nowhere to publish" in refused.output
     assert not (show / "episodes" / "delta-notes.mp3").exists()
 
-    (show / "podcast.toml").write_text((show / "podcast.toml").read_text() + 'publish_to = "../www"\n', encoding="utf-8")
+    (show / "podcast.toml").write_text((show / "podcast.toml").read_text() + 'publish_to = ["../www", "../mirror"]\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(source), "--publish", "--show", str(show)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "Published to ../www: 17 sent, 0 deleted, 0 unchanged"
+    assert result.output.splitlines()[-2:] == [f"Published to ../{name}: 17 sent, 0 deleted, 0 unchanged" for name in ("www", "mirror")]
     same_files(show / "episodes", tmp_path / "www")
+    same_files(show / "episodes", tmp_path / "mirror")
