@@ -8,7 +8,6 @@ in which order; nothing here knows about episodes.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
@@ -220,11 +219,13 @@ class _Rclone:
         return kinds.get(name, "").strip()
 
     def send(self, folder: Path, names: list[str], done: Done) -> None:
-        for cache, run in itertools.groupby(names, cache_control):  # in order: media before the page
-            with _names_file(list(run)) as listed:
-                # --ignore-times: the plan chose these files; rclone sends each, whatever it would compare
-                files = ["--files-from-raw", str(listed), "--no-traverse", "--ignore-times"]
-                self._rclone(["rclone", "copy", *files, *_headers(cache), str(folder), self.remote], done)
+        for cache in (CACHE_MEDIA, CACHE_SIDECAR, CACHE_FEED):  # one call per header: MP3s, then the cover, then the page
+            group = [name for name in names if cache_control(name) == cache]
+            if group:
+                with _names_file(group) as listed:
+                    # --ignore-times: the plan chose these files; rclone sends each, whatever it would compare
+                    files = ["--files-from-raw", str(listed), "--no-traverse", "--ignore-times"]
+                    self._rclone(["rclone", "copy", *files, *_headers(cache), str(folder), self.remote], done)
 
     def send_feed(self, folder: Path, done: Done, label: str) -> None:
         feed = self._path(FEED_FILE)

@@ -140,12 +140,14 @@ def make_plan(local: dict[str, Stat], remote: dict[str, Stat]) -> Plan:
 
 
 def _carry_out(plan: Plan, folder: Path, place: Destination, done: Done) -> None:
-    place.send(folder, list(plan.new), done)
     if plan.replaced:
+        place.send(folder, list(plan.new), done)
         with tempfile.TemporaryDirectory() as held:
             (Path(held) / FEED_FILE).write_bytes(feed_without((folder / FEED_FILE).read_bytes(), set(plan.replaced)))
             place.send_feed(Path(held), done, plan.held_feed)
-    place.send(folder, list(plan.changed), done)
+        place.send(folder, list(plan.changed), done)
+    else:  # nothing the feed names changes length: one batch (each call of rsync or rclone is a connection)
+        place.send(folder, [*plan.new, *plan.changed], done)
     if plan.feed or plan.replaced:
         place.send_feed(folder, done, FEED_FILE)
     place.delete(list(plan.delete), done)
