@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -212,6 +213,45 @@ def test_nginx_serves_the_readme_cache_headers_and_hides_the_htaccess(show: Path
     with pytest.raises(urllib.error.HTTPError) as hidden:
         fetch(f"{servers.origin}/show/.htaccess")
     assert hidden.value.code == 404
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "headers", "mime", "dir")
+
+
+def test_apache_applies_the_generated_htaccess(show: Path, tmp_path: Path) -> None:
+    """Apache's workers run as www-data, which cannot enter pytest's private folders: the web
+    root is a folder of its own in /tmp, readable by all, removed after."""
+    apache = require("apache2")
+    www = Path(tempfile.mkdtemp(prefix="podcast-apache-"))
+    www.chmod(0o755)
+    try:
+        assert publish(show, str(www / "show")).exit_code == 0
+        port = free_port()
+        modules = "".join(f"LoadModule {name}_module /usr/lib/apache2/modules/mod_{name}.so\n" for name in APACHE_MODULES)
+        user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
+        (tmp_path / "httpd.conf").write_text(
+            f"ServerRoot {tmp_path}\n{modules}{user}Listen 127.0.0.1:{port}\nServerName 127.0.0.1\nPidFile {tmp_path}/httpd.pid\n"
+            f"ErrorLog {tmp_path}/error.log\nTypesConfig /dev/null\nDocumentRoot {www}\nDirectoryIndex index.html\n"
+            f'<Directory {www}>\n  AllowOverride FileInfo\n  Require all granted\n</Directory>\n<Files ".ht*">\n  Require all denied\n</Files>\n'
+        )
+        server = started([apache, "-f", str(tmp_path / "httpd.conf"), "-DFOREGROUND"], tmp_path / "apache.out", port)
+        try:
+            expected = {  # TypesConfig is empty: every media type comes from the .htaccess
+                "alpha-notes.mp3": ("public, max-age=31536000, immutable", "audio/mpeg"),
+                "alpha-notes.vtt": ("public, max-age=3600", "text/vtt"),
+                "alpha-notes.srt": ("public, max-age=3600", "application/x-subrip"),
+                "feed.xml": ("public, max-age=300", "application/rss+xml"),
+            }
+            for name, (cache, kind) in expected.items():
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/show/{name}", timeout=10) as response:
+                    assert (response.headers["Cache-Control"], response.headers["Content-Type"]) == (cache, kind), name
+            with pytest.raises(urllib.error.HTTPError) as hidden:
+                fetch(f"http://127.0.0.1:{port}/show/.htaccess")
+            assert hidden.value.code == 403
+        finally:
+            stopped(server)
+    finally:
+        shutil.rmtree(www)
 
 
 def test_rclone_over_sftp_publishes_replaces_and_deletes_in_order(show: Path, servers: Servers) -> None:
