@@ -13,7 +13,7 @@ from typing import Callable
 import click
 
 from podcast.errors import PodcastError, SourceError
-from podcast.show import Show, load_show
+from podcast.show import PublishTarget, Show, load_show
 
 
 class _Group(click.Group):
@@ -60,6 +60,7 @@ engine_option = click.option("--engine", help="Speech engine: pyttsx3 (default) 
 @click.option("--announcer-voice", help="A second voice for the announcements (intro, takeaway signposts, outro): a voice id, or ENGINE:ID.")
 @click.option("--rate", type=int, help="Speaking rate in words a minute.")
 @click.option("--no-music", is_flag=True, help="No intro and outro music or chime (as `music = false`).")
+@click.option("--publish", "then_publish", is_flag=True, help="Then publish the show to its publish_to destinations.")
 @overwrite_option
 @show_option
 def build(
@@ -70,6 +71,7 @@ def build(
     announcer_voice: str | None,
     rate: int | None,
     no_music: bool,
+    then_publish: bool,
     overwrite: bool,
     show_dir: Path,
 ) -> None:
@@ -84,11 +86,17 @@ def build(
     show = load_show(
         show_dir, engine=engine, voice=voice, announcer_voice=announcer_voice, rate=rate, music=False if no_music else None
     )
+    if then_publish:
+        from podcast.remote import targets
+
+        destinations = targets(show)  # nowhere to publish fails before the build, not after it
     with _progress("Speaking") as progress:
         entry = build_episode(show, list(sources), title, progress, overwrite, waiting=_waiting, notify=_notify)
     click.echo(f"Episode: {show.episodes_dir / entry.filename}")
     click.echo(f"Feed:    {show.episodes_dir / 'feed.xml'} ({show.feed_url})")
     _warn_missing_settings(show)
+    if then_publish:
+        _publish(show, destinations, dry_run=False, verbose=False)
 
 
 @cli.command()
@@ -230,8 +238,9 @@ def sources(opml: bool, show_dir: Path) -> None:
 @click.option("--no-wait", is_flag=True, help="If another update or build of the show is running, exit at once.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print what each source answered.")
+@click.option("--publish", "then_publish", is_flag=True, help="Then publish the show to its publish_to destinations, if anything was built.")
 @show_option
-def update(dry_run: bool, no_wait: bool, quiet: bool, verbose: bool, show_dir: Path) -> None:
+def update(dry_run: bool, no_wait: bool, quiet: bool, verbose: bool, then_publish: bool, show_dir: Path) -> None:
     """Fetch every followed source and publish its new articles; silent when nothing is new.
 
     Exit status 1 when a source or an article failed (each failure is one line on stderr).
@@ -239,6 +248,10 @@ def update(dry_run: bool, no_wait: bool, quiet: bool, verbose: bool, show_dir: P
     from podcast.update import update as update_show
 
     show = load_show(show_dir)
+    if then_publish:
+        from podcast.remote import targets
+
+        destinations = targets(show)  # nowhere to publish fails before anything is fetched
     say = (lambda line: None) if quiet else click.echo
     outcome = update_show(
         show,
@@ -252,8 +265,65 @@ def update(dry_run: bool, no_wait: bool, quiet: bool, verbose: bool, show_dir: P
     )
     for title in outcome.planned:
         say(f"Would build: {title}")
+    if then_publish and outcome.built:
+        _publish(show, destinations, dry_run=False, verbose=verbose and not quiet)
     if outcome.failures:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("destinations", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="List what would be sent and deleted; change nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per file sent or deleted.")
+@show_option
+def publish(destinations: tuple[str, ...], dry_run: bool, verbose: bool, show_dir: Path) -> None:
+    """Send episodes/ to a web server or cloud storage, the feed last.
+
+    DESTINATIONS (default: publish_to in podcast.toml) are folders, USER@HOST:/PATH/ (rsync
+    over SSH) or rclone:REMOTE:PATH. Only new and changed files are sent; files of removed
+    episodes are deleted once the new feed is in place.
+    """
+    from podcast.remote import targets
+
+    show = load_show(show_dir)
+    _publish(show, targets(show, destinations), dry_run, verbose)
+
+
+def _publish(show: Show, destinations: tuple[PublishTarget, ...], dry_run: bool, verbose: bool) -> None:
+    """Warn about addresses that do not match, then publish to each destination and say what was done:
+    a progress bar per destination on a terminal, a line per file with --verbose."""
+    from podcast.remote import Plan, address_warnings
+    from podcast.remote import publish as push
+
+    for warning in address_warnings(show, destinations):
+        click.echo(f"Warning: {warning}", err=True)
+    bars: list[tuple[_progress, int]] = []  # the current destination's bar and its number of steps
+
+    def planned(target: PublishTarget, plan: Plan) -> None:
+        for bar, _total in bars:
+            bar.__exit__()
+        bars[:] = [(_progress(f"Publishing to {target.to}"), len(plan.steps()))]
+        for action, name in plan.steps() if dry_run else ():
+            click.echo(f"would {action} {name}")
+
+    def done(action: str, name: str) -> None:
+        if verbose:
+            click.echo(f"{_PAST[action]} {name}")
+        else:
+            bars[0][0].advance(1, bars[0][1])
+
+    try:
+        plans = push(show, destinations, dry_run, planned, done, waiting=_waiting)
+    finally:
+        for bar, _total in bars:
+            bar.__exit__()
+    for target, plan in zip(destinations, plans):
+        sent = sum(action == "send" for action, _name in plan.steps())
+        verb = "Would publish" if dry_run else "Published"
+        click.echo(f"{verb} to {target.to}: {sent} sent, {len(plan.delete)} deleted, {plan.unchanged} unchanged")
+
+
+_PAST = {"send": "sent", "delete": "deleted"}
 
 
 def _waiting() -> None:

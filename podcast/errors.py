@@ -44,3 +44,7 @@ class BusyError(PodcastError):
 class SourceError(PodcastError):
     """A followed source cannot be fetched or read (no answer, an HTTP error, not a feed, no
     article), or sources.toml or an OPML file cannot be used."""
+
+
+class RemoteError(PodcastError):
+    """`podcast publish` cannot reach or write a destination: ssh refused, rclone missing, a bad path."""

@@ -211,6 +211,12 @@ def _old_folder(folder: Path) -> Path:
     return folder.parent / f".{folder.name}.old"
 
 
+def link_tree(folder: Path, copy: Path, ignore: Callable[[str, list[str]], set[str]]) -> None:
+    """Copy `folder` to `copy` as `staged` does, one hard link per file (a copy where links are
+    not possible): `podcast publish` sends such a snapshot while the next build replaces files."""
+    shutil.copytree(folder, copy, symlinks=True, copy_function=_link, ignore=ignore)
+
+
 def _link(source: str, target: str) -> None:
     """Hard-link a file into the staging copy; copy it where links are not possible."""
     try:

@@ -64,6 +64,15 @@ SAMPLE_RATES = (22050, 32000, 44100, 48000)
 
 
 @dataclass(frozen=True)
+class PublishTarget:
+    """Where `podcast publish` sends episodes/: a folder, `[user@]host:path` (rsync over SSH) or
+    `rclone:remote:path`, and optionally the address the published feed is fetched from there."""
+
+    to: str
+    url: str = ""  # checked against base_url before anything is sent
+
+
+@dataclass(frozen=True)
 class Show:
     """A show's settings and where its files live."""
 
@@ -107,6 +116,9 @@ class Show:
     min_articles: int = 1
     max_articles: int = 10
     initial: int = 3
+    # Where `podcast publish` sends episodes/; in podcast.toml a string, or a list of strings
+    # and { to = "...", url = "..." } tables.
+    publish_to: tuple[PublishTarget, ...] = ()
     # Not a setting: the folder a build writes episodes/ into (a staging copy, see files.staged).
     output: Path | None = None
 
@@ -157,8 +169,11 @@ def load_show(root: Path, **overrides: object) -> Show:
             raise SettingsError(f"{path}: unknown table [{sorted(unknown_tables)[0]}]; settings go under [show]")
         values.update(document.get("show", {}))
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if "publish_to" in values:
+        values["publish_to"] = _publish_targets(path, values["publish_to"])
     for key, value in values.items():
-        _check(path, key, value)
+        if key != "publish_to":
+            _check(path, key, value)
     show = Show(root=root, **values)  # type: ignore[arg-type]
     if not 80 <= show.rate <= 450:
         raise SettingsError(f"{path}: rate must be between 80 and 450 words a minute, not {show.rate}")
@@ -214,6 +229,36 @@ def _check(path: Path, key: str, value: object) -> None:
 
 
 _TYPES = {"str": (str, "a string"), "int": (int, "a whole number"), "bool": (bool, "true or false")}
+
+
+def _publish_targets(path: Path, value: object) -> tuple[PublishTarget, ...]:
+    """`publish_to` as written in podcast.toml: one destination, or a list of them, each a string
+    or a table with `to` and an optional `url`.
+
+    >>> _publish_targets(Path("podcast.toml"), ["web:/srv/pod/", {"to": "rclone:r2:pod", "url": "https://cdn.example/"}])
+    (PublishTarget(to='web:/srv/pod/', url=''), PublishTarget(to='rclone:r2:pod', url='https://cdn.example/'))
+    """
+    targets = []
+    for item in value if isinstance(value, list) else [value]:
+        target = _publish_target(item)
+        if target is None:
+            raise SettingsError(
+                f'{path}: publish_to must be a destination or a list of them, each "folder", "user@host:/path/", '
+                f'"rclone:remote:path" or {{ to = "...", url = "https://..." }}, not {item!r}'
+            )
+        if target.url and not target.url.startswith(("http://", "https://")):
+            raise SettingsError(f"{path}: the url of publish_to {target.to!r} must start with http:// or https://, not {target.url!r}")
+        targets.append(target)
+    return tuple(targets)
+
+
+def _publish_target(item: object) -> PublishTarget | None:
+    if isinstance(item, str):
+        return PublishTarget(item) if item.strip() else None
+    if not isinstance(item, dict) or not set(item) <= {"to", "url"}:
+        return None
+    to, url = item.get("to"), item.get("url", "")
+    return PublishTarget(to, url) if isinstance(to, str) and to.strip() and isinstance(url, str) else None
 
 
 def load_lexicon(root: Path) -> dict[str, str]:

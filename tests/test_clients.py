@@ -18,6 +18,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from typing import Callable, NoReturn
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,15 +58,20 @@ CHROMIUM_ARGS = [
 ]
 
 
-def require(tool: str) -> str:
-    """The tool's path; a missing one skips the test, except under CI, where .ci/run installs it."""
-    path = shutil.which(tool)
+def require(tool: str, package: str = "") -> str:
+    """The tool's path (servers such as sshd are found in /usr/sbin too); a missing one skips the
+    test, except under CI, where .ci/run installs it."""
+    path = shutil.which(tool, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin"]))
     if path is None:
-        message = f"{tool} is not installed (Debian: apt-get install {'gpodder' if tool == 'gpo' else tool})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; .ci/run should have installed it")
-        pytest.skip(message)
+        unavailable(f"{tool} is not installed (Debian: apt-get install {package or ('gpodder' if tool == 'gpo' else tool)})")
     return path
+
+
+def unavailable(message: str) -> NoReturn:
+    """Skip the test for want of a Debian package, except under CI, where .ci/run installs it."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + "; .ci/run should have installed it")
+    pytest.skip(message)
 
 
 @dataclass(frozen=True)
@@ -173,16 +179,20 @@ def test_podcastparser_reads_what_gpodder_shows(served: Served) -> None:
     assert "chapters_json_url" not in episode and "transcript_url" not in episode
 
 
-def test_gpodder_subscribes_downloads_byte_identical_and_a_rebuild_is_no_new_episode(served: Served, tmp_path: Path) -> None:
-    gpo = require("gpo")
-    home = {"HOME": str(tmp_path / "home"), "GPODDER_HOME": str(tmp_path / "gpodder"), "GPODDER_DOWNLOAD_DIR": str(tmp_path / "downloads")}
-    environment = {**os.environ, **home}
+def gpodder(gpo: str, folder: Path) -> Callable[..., str]:
+    """Runs `gpo` with its settings, database and downloads in `folder`; returns what it printed."""
+    home = {"HOME": str(folder / "home"), "GPODDER_HOME": str(folder / "gpodder"), "GPODDER_DOWNLOAD_DIR": str(folder / "downloads")}
 
     def run(*args: str) -> str:
-        result = subprocess.run([gpo, *args], env=environment, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        result = subprocess.run([gpo, *args], env={**os.environ, **home}, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
+    return run
+
+
+def test_gpodder_subscribes_downloads_byte_identical_and_a_rebuild_is_no_new_episode(served: Served, tmp_path: Path) -> None:
+    run = gpodder(require("gpo"), tmp_path)
     run("subscribe", f"{served.origin}/feed.xml")
     assert "1 new episode" in run("update")
     assert "1 episodes downloaded" in run("download")

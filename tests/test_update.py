@@ -157,6 +157,17 @@ def test_keep_holds_a_show_at_its_newest_five(server: FeedServer, tmp_path: Path
     assert run(show, "update") == (0, "", "")  # the dropped article is not built again
 
 
+def test_update_publish_sends_new_episodes_to_the_destination_and_nothing_when_nothing_is_new(server: FeedServer, tmp_path: Path) -> None:
+    url = server.publish("rss", "pub", [Post("pub", 1)])
+    web = tmp_path / "www"
+    show = new_show(tmp_path / "show", url, publish_to=str(web))
+    code, out, _ = run(show, "update", "--publish")
+    assert code == 0 and "New episode: Pub post 1" in out and f"Published to {web}" in out
+    assert (web / "pub-post-1.mp3").read_bytes() == (show / "episodes" / "pub-post-1.mp3").read_bytes()
+    assert [entry.title for entry in feedparser.parse((web / "feed.xml").read_bytes()).entries] == ["Pub post 1"]
+    assert run(show, "update", "--publish", "-q") == (0, "", "")  # nothing new: nothing built or sent
+
+
 def test_the_same_article_in_two_feeds_a_summary_and_sources_that_fail(server: FeedServer, tmp_path: Path) -> None:
     shared = server.url("/one/1.html")
     one = server.publish("rss", "one", [Post("one", 1)])
