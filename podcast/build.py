@@ -111,7 +111,7 @@ def build(
         tags = Tags(show.title, show.author, str(dt.date.today().year), art.result())
     sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path)
     episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
-    write_sidecars(episode)
+    write_sidecars(episode, narration.written)
     return publish(show, episode)
 
 

@@ -7,12 +7,13 @@ them, so `podcast --help` stays instant.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Callable
 
 import click
 
-from podcast.errors import PodcastError
+from podcast.errors import EngineFallback, PodcastError
 from podcast.show import Show, load_show
 
 
@@ -21,9 +22,17 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                # The library's warnings (a voice that falls back to another engine) as one line each.
+                warnings.simplefilter("once", EngineFallback)
+                warnings.showwarning = _one_line_warning
+                return super().invoke(ctx)
         except PodcastError as error:
             raise click.ClickException(str(error)) from None
+
+
+def _one_line_warning(message: Warning | str, *_where: object, **_how: object) -> None:
+    click.echo(f"Warning: {message}", err=True)
 
 
 overwrite_option = click.option(
@@ -45,7 +54,10 @@ def cli() -> None:
     """Turn a written takeaways digest into a podcast episode and feed, offline."""
 
 
-engine_option = click.option("--engine", help="Speech engine: pyttsx3 (default) or piper (needs the neural extra).")
+engine_option = click.option(
+    "--engine",
+    help="Speech engine: hibari (default for English), pyttsx3 (default for other languages) or piper (needs the neural extra).",
+)
 
 
 @cli.command()

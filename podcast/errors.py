@@ -39,3 +39,7 @@ class ServeError(PodcastError):
 
 class BusyError(PodcastError):
     """Another build of the same show held its lock for longer than the show's lock_timeout."""
+
+
+class EngineFallback(UserWarning):
+    """The default neural voice cannot be loaded here, so pyttsx3 speaks instead (a warning, not an error)."""
