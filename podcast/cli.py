@@ -22,17 +22,16 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            with warnings.catch_warnings():
-                # The library's warnings (a voice that falls back to another engine) as one line each.
-                warnings.simplefilter("once", EngineFallback)
-                warnings.showwarning = _one_line_warning
-                return super().invoke(ctx)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", EngineFallback)
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    # The library's warnings (a voice that falls back to another engine): one line each.
+                    for message in dict.fromkeys(str(w.message) for w in caught if w.category is EngineFallback):
+                        click.echo(f"Warning: {message}", err=True)
         except PodcastError as error:
             raise click.ClickException(str(error)) from None
-
-
-def _one_line_warning(message: Warning | str, *_where: object, **_how: object) -> None:
-    click.echo(f"Warning: {message}", err=True)
 
 
 overwrite_option = click.option(

@@ -133,7 +133,7 @@ FAILURES = {
     "unknown table": (settings('[podcast]\ntitle = "x"\n'), r"unknown table \[podcast\]; settings go under \[show\]$"),
     "not TOML": (settings('[show\ntitle = "x"\n'), r"podcast.toml: not valid TOML"),
     "rate out of range": (lambda show: ["build", "keeping.txt", "--rate", "5"], r"rate must be between 80 and 450 words a minute, not 5$"),
-    "unknown speech engine": (settings('[show]\nengine = "festival"\n'), r"unknown speech engine 'festival' \(known: pyttsx3, piper\)$"),
+    "unknown speech engine": (settings('[show]\nengine = "festival"\n'), r"unknown speech engine 'festival' \(known: pyttsx3, piper, hibari\)$"),
     "unknown voice": (lambda show: ["build", "keeping.txt", "--voice", "xx/none"], r"unknown voice 'xx/none': `podcast voices` lists"),
     "damaged catalog": (damaged_catalog, r"catalog.json: not a readable episode catalog .*; left unchanged, fix or restore it$"),
     "removing what is not published": (lambda show: ["remove", "no-such-episode"], r"no published episode 'no-such-episode' \(published: notes-on-keeping-things\)$"),
