@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a machine with Python 3.10+ and make:
 #   make demo   builds the demo show's episode from articles/sample.md
 #   make test   runs the test suite
-#   make bench  compares a build with espeak-ng + ffmpeg run by hand (needs espeak-ng; 5-10 min)
+#   make bench  compares a build with its engine alone + ffmpeg, and what Whisper hears (10-20 min)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -3,7 +3,8 @@
 Prints one report. Every row is measured in the same run, interleaved run by run, so that a
 machine that speeds up or slows down during the benchmark shifts all rows alike:
 
-- floor: espeak-ng's own command line speaking the episode's narration text, then ffmpeg
+- floor: the build's engine speaking the episode's whole narration text in one call (hibari's
+  Python API with both cores, or espeak-ng's own command line for pyttsx3), then ffmpeg
   encoding that WAV with the build's MP3 settings and binary. No build can do less work, so
   each row's ratio to it says how much the project adds.
 - cold build: a fresh show folder and an empty speech cache.
@@ -14,12 +15,15 @@ machine that speeds up or slows down during the benchmark shifts all rows alike:
   article, each beside its own floor: seconds per minute of audio, how that grows from the
   shortest digest to the longest, and the peak memory of the build's whole process tree.
 - the optional neural engine (piper): its real-time factor, where it is installed.
+- listening: Whisper base hears the article's episode as each installed engine speaks it; its
+  word error rate against the script, and how often "AI" was heard as written.
 
 Each row shows its wall time and the CPU time of its whole process tree, which other work on
 a shared machine disturbs far less. The report checks what the rebuilds redid and ends with
-one line per target of issue 7, met or missed. Everything happens in temporary folders; nothing is written into the repository.
+one line per target of issues 7 and 11, met or missed. Everything happens in temporary folders; nothing is written into the repository.
 
-    python bench/run.py [--runs N] [--sizes 5,20,60] [--article PATH] [--quick] [--no-floor] [--no-neural]
+    python bench/run.py [--runs N] [--sizes 5,20,60] [--article PATH] [--engine NAME] [--quick]
+                        [--no-floor] [--no-neural] [--no-listen]
 """
 
 from __future__ import annotations
@@ -45,14 +49,14 @@ from podcast.errors import SpeechError
 from podcast.ffmpeg import ffmpeg
 from podcast.mix import BITRATE, SAMPLE_RATE
 from podcast.narration import Script, read_script
-from podcast.speech import ENGINES, Request, Voice, speak, wav_seconds
+from podcast.speech import ENGINES, HibariEngine, Request, Voice, speak, wav_seconds
 from podcast.spoken import sentences
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_ARTICLE = REPO.parent / "shared" / "articles" / "zuckerberg-bloomberg-interview.txt"
 SAMPLE_ARTICLE = REPO / "articles" / "sample.md"
 
-FLOOR = "floor: espeak-ng + ffmpeg"
+FLOOR = "floor: the engine alone + ffmpeg"
 COLD = "cold build"
 WARM = "warm rebuild, nothing changed"
 EDITED = "rebuild after editing one segment"
@@ -61,6 +65,14 @@ ROWS = (FLOOR, COLD, WARM, EDITED, HELP)
 SCALING = "scaling:"
 TARGET = "target:"
 NEURAL = "neural engine (piper):"
+LISTEN = "listening:"
+DEFAULT_ENGINE = "hibari"  # what an English show speaks with
+# The floor's hibari: the same model and speed as the build's engine, the whole text in one call,
+# with both cores (the build's two workers use one each).
+HIBARI_FLOOR = (
+    "import sys\nfrom hibari import Hibari\n"
+    "Hibari(threads=2).save(open(sys.argv[1], encoding='utf-8').read(), sys.argv[2], speed=float(sys.argv[3]), seed=0)"
+)
 REDONE = "redone:"
 
 ADDED_SENTENCE = "This sentence was added to measure a rebuild after an edit."
@@ -172,11 +184,13 @@ def tree_memory(root: psutil.Process, kind: str) -> int:
     return total
 
 
-def narration_text(script_folder: Path) -> str:
+def narration_text(script_folder: Path, engine: str = DEFAULT_ENGINE) -> str:
     """What the voice says: every paragraph of the script in reading order, read as a build reads
-    it (without chapter lines or the announcer's "> " marks, which espeak-ng would speak)."""
+    it (without chapter lines or the announcer's "> " marks, which espeak-ng would speak), as the
+    engine's adapter gives it to the engine."""
     script = read_script(script_folder)
-    return "\n\n".join(paragraph for segment in script.segments for paragraph in segment.paragraphs) + "\n"
+    paragraphs = (paragraph for segment in script.segments for paragraph in segment.paragraphs)
+    return "\n\n".join(map(ENGINES[engine].spoken, paragraphs)) + "\n"
 
 
 def spoken_sentences(script: Script) -> list[str]:
@@ -184,10 +198,14 @@ def spoken_sentences(script: Script) -> list[str]:
     return [sentence for segment in script.segments for paragraph in segment.sentences() for sentence in paragraph]
 
 
-def floor_run(text_file: Path, work: Path, env: dict[str, str]) -> Run:
-    """espeak-ng's command line, then ffmpeg with the build's MP3 settings: the least any build does."""
+def floor_run(text_file: Path, work: Path, env: dict[str, str], engine: str = DEFAULT_ENGINE) -> Run:
+    """The engine alone speaking the whole text, then ffmpeg with the build's MP3 settings: the least any build does."""
     wav, mp3 = work / "floor.wav", work / "floor.mp3"
-    speak_command = ["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(wav), "-f", str(text_file)]
+    if engine == "hibari":
+        speed = str(Voice().rate / HibariEngine.NATURAL_RATE)
+        speak_command = [sys.executable, "-c", HIBARI_FLOOR, str(text_file), str(wav), speed]
+    else:
+        speak_command = ["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(wav), "-f", str(text_file)]
     encode = [ffmpeg(), "-v", "error", "-y", "-i", str(wav), "-ar", str(SAMPLE_RATE), "-ac", "1", "-b:a", BITRATE, str(mp3)]
     spoken, encoded = timed(speak_command, env), timed(encode, env)
     wav.unlink()
@@ -250,7 +268,7 @@ class Size:
     distinct: float  # fraction of its sentences that are unique
 
 
-def prepare_size(minutes: float, source: Article, root: Path, env: dict[str, str]) -> Size:
+def prepare_size(minutes: float, source: Article, root: Path, env: dict[str, str], engine: str = DEFAULT_ENGINE) -> Size:
     """Write the digest and its narration text; count how many of its sentences are distinct."""
     folder = root / f"size-{minutes:g}"
     folder.mkdir()
@@ -259,7 +277,7 @@ def prepare_size(minutes: float, source: Article, root: Path, env: dict[str, str
     timed([sys.executable, "-m", "podcast", "script", str(article), "--show", str(folder / "setup")], env)
     script_folder = next((folder / "setup" / "scripts").iterdir())
     narration = folder / "narration.txt"
-    narration.write_text(narration_text(script_folder), encoding="utf-8")
+    narration.write_text(narration_text(script_folder, engine), encoding="utf-8")
     spoken = spoken_sentences(read_script(script_folder))
     return Size(minutes, article, narration, len(set(spoken)) / len(spoken))
 
@@ -341,6 +359,36 @@ def neural_report(script: Script, root: Path, runs: int) -> str:
     return f"{NEURAL} real-time factor {piper:.3f} (pyttsx3 {default:.3f} in the same run; below 1 is faster than real time)"
 
 
+def listening_report(script: Script, root: Path) -> list[str]:
+    """One line per installed engine: Whisper base's word errors on the episode's sentences as the
+    engine speaks them, and how often "AI" (or "AI's") was heard as written."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from listening import Listener, listen, normalise
+
+    sentences = spoken_sentences(script)
+    said = normalise(" ".join(sentences))
+    listener, lines = Listener(), []
+    for engine in ENGINES:
+        try:
+            ENGINES[engine].version()
+        except SpeechError as error:
+            lines.append(f"{LISTEN} {engine}: not installed ({error})")
+            continue
+        saved = os.environ.get("XDG_CACHE_HOME")
+        os.environ["XDG_CACHE_HOME"] = str(root / f"listen-{engine}")
+        try:
+            heard, _text = listen(listener, sentences, Voice(engine=engine), root)
+        finally:
+            os.environ.pop("XDG_CACHE_HOME")
+            if saved is not None:
+                os.environ["XDG_CACHE_HOME"] = saved
+        ai = sum(said.count(word) for word in ("ai", "ais"))
+        right = sum(heard.heard_right(word, said) for word in ("ai", "ais"))
+        lines.append(f"{LISTEN} {engine}: word error rate {heard.rate:.1%} ({heard.errors} of {heard.words} words), "
+                     f"\"AI\" heard right {right} of {ai}")
+    return lines
+
+
 def parse_sizes(text: str) -> list[float]:
     """
     >>> parse_sizes("20,5, 60"), parse_sizes("")
@@ -365,6 +413,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one run per row: checks the benchmark works")
     parser.add_argument("--no-floor", action="store_true", help="skip the espeak-ng + ffmpeg floor and the ratios")
     parser.add_argument("--no-neural", action="store_true", help="skip the neural engine's real-time factor")
+    parser.add_argument("--no-listen", action="store_true", help="skip the listening rows (Whisper base, a few minutes)")
+    parser.add_argument("--engine", default=DEFAULT_ENGINE, choices=["hibari", "pyttsx3"],
+                        help=f"the engine the builds and the floor speak with (default {DEFAULT_ENGINE})")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -374,7 +425,7 @@ def main() -> None:
         parser.error(f"--sizes: {error}")
     runs = 1 if args.quick else args.runs
     article = args.article.resolve()
-    if not args.no_floor and shutil.which("espeak-ng") is None:
+    if not args.no_floor and args.engine == "pyttsx3" and shutil.which("espeak-ng") is None:
         print("espeak-ng is not installed; the floor row needs its command line "
               "(hint: apt-get install espeak-ng), or pass --no-floor.", file=sys.stderr)
         sys.exit(2)
@@ -388,9 +439,9 @@ def main() -> None:
         timed([*podcast, "script", str(article), "--show", str(root / "setup")], env)
         setup_script = next((root / "setup" / "scripts").iterdir())
         text_file = root / "narration.txt"
-        text_file.write_text(narration_text(setup_script), encoding="utf-8")
+        text_file.write_text(narration_text(setup_script, args.engine), encoding="utf-8")
         source = load_article(article)
-        sizes = [prepare_size(minutes, source, root, env) for minutes in size_minutes]
+        sizes = [prepare_size(minutes, source, root, env, args.engine) for minutes in size_minutes]
         results = [SizeResult([], []) for _ in sizes]
 
         for number in range(1, runs + 1):
@@ -399,9 +450,9 @@ def main() -> None:
             show = work / "show"
             show.mkdir(parents=True)
             env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
-            build = [*podcast, "build", "--show", str(show)]
+            build = [*podcast, "build", "--engine", args.engine, "--show", str(show)]
             if not args.no_floor:
-                rows[FLOOR].append(floor_run(text_file, work, env))
+                rows[FLOOR].append(floor_run(text_file, work, env, args.engine))
             rows[COLD].append(timed([*build, str(article)], env, watch_tree=True))
             episode = next((show / "episodes").glob("*.mp3"))
             minutes = MP3(episode).info.length / 60
@@ -421,16 +472,17 @@ def main() -> None:
                 size_show.mkdir(parents=True)
                 size_env = {**os.environ, "XDG_CACHE_HOME": str(size_work / "cache")}
                 if not args.no_floor:
-                    result.floor.append(floor_run(size.narration, size_work, size_env))
-                command = [*podcast, "build", "--show", str(size_show), str(size.article)]
+                    result.floor.append(floor_run(size.narration, size_work, size_env, args.engine))
+                command = [*podcast, "build", "--engine", args.engine, "--show", str(size_show), str(size.article)]
                 result.builds.append(timed(command, size_env, watch_tree=True))
                 result.audio_minutes = MP3(next((size_show / "episodes").glob("*.mp3"))).info.length / 60
                 shutil.rmtree(size_work)  # an hour of MP3 and cached WAVs is a few hundred MB
         script = read_script(setup_script)
         neural = f"{NEURAL} not measured (--no-neural)" if args.no_neural else neural_report(script, root, runs)
+        listening = [f"{LISTEN} not measured (--no-listen)"] if args.no_listen else listening_report(script, root)
 
     floor = None if args.no_floor else rows[FLOOR]
-    print(f"{article.name}: {runs} run(s), {os.cpu_count()} CPUs, ffmpeg {ffmpeg()}")
+    print(f"{article.name}: {runs} run(s), {os.cpu_count()} CPUs, engine {args.engine}, ffmpeg {ffmpeg()}")
     print(header())
     for name, runs_of_row in rows.items():
         print(format_row(name, runs_of_row, floor))
@@ -443,9 +495,10 @@ def main() -> None:
     if sizes:
         print("\n".join(scaling_report(sizes, results, not args.no_floor)))
     print(neural)
+    print("\n".join(listening))
     if floor is not None:
-        print(target("cold build / floor", cold_median / median_of(floor, "seconds"), 1.5))
-    print(target("warm rebuild", median_of(rows[WARM], "seconds"), 0.5, " s"))
+        print(target("cold build / floor", cold_median / median_of(floor, "seconds"), 1.2))
+    print(target("warm rebuild", median_of(rows[WARM], "seconds"), 0.3, " s"))
     print(target("edited rebuild / cold build", median_of(rows[EDITED], "seconds") / cold_median, 0.4))
     print(target("podcast --help", median_of(rows[HELP], "seconds"), 0.3, " s"))
     if len(sizes) > 1:

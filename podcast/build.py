@@ -143,7 +143,7 @@ def _published(show: Show, narration: Script, progress: Progress | None) -> Entr
                   show.ffmpeg_setting)
     discard_damaged(show, narration.slug)  # a damaged or missing published MP3 is made again, never kept
     episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
-    write_sidecars(episode)
+    write_sidecars(episode, narration.written)
     return publish(show, episode, sources=narration.sources)
 
 
@@ -253,7 +253,7 @@ def _announcer(voice: Voice, setting: str) -> Voice:
     >>> _announcer(Voice(engine="piper"), "pyttsx3:gmw/en-gb-x-rp").engine
     'pyttsx3'
     >>> _announcer(Voice(), "gmw/en-gb-x-rp")
-    Voice(engine='pyttsx3', name='gmw/en-gb-x-rp', rate=165, language='en-US')
+    Voice(engine='', name='gmw/en-gb-x-rp', rate=165, language='en-US')
     """
     engine, colon, name = setting.partition(":")
     return replace(voice, engine=engine, name=name) if colon else replace(voice, name=setting)

@@ -7,12 +7,13 @@ them, so `podcast --help` stays instant.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Callable
 
 import click
 
-from podcast.errors import PodcastError, SourceError
+from podcast.errors import EngineFallback, PodcastError, SourceError
 from podcast.show import PublishTarget, Show, load_show
 
 
@@ -22,7 +23,14 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", EngineFallback)
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    # The library's warnings (a voice that falls back to another engine): one line each.
+                    for message in dict.fromkeys(str(w.message) for w in caught if w.category is EngineFallback):
+                        click.echo(f"Warning: {message}", err=True)
         except PodcastError as error:
             raise click.ClickException(str(error)) from None
         except KeyboardInterrupt:
@@ -49,7 +57,10 @@ def cli() -> None:
     """Turn a written takeaways digest into a podcast episode and feed, offline."""
 
 
-engine_option = click.option("--engine", help="Speech engine: pyttsx3 (default) or piper (needs the neural extra).")
+engine_option = click.option(
+    "--engine",
+    help="Speech engine: hibari (default for English), pyttsx3 (default for other languages) or piper (needs the neural extra).",
+)
 
 
 @cli.command()

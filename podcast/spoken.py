@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 
 from num2words import num2words
 
-__all__ = ["sentences", "speakable"]
+__all__ = ["letters_dotted", "letters_joined", "sentences", "speakable", "written_sentences"]
 
 Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 
@@ -94,6 +94,16 @@ def sentences(text: str) -> list[str]:
             start = match.end()
     found.append(text[start:].strip())
     return [sentence for sentence in found if sentence]
+
+
+def written_sentences(text: str) -> list[str]:
+    """The sentences of written text, its typography made plain first (so that a sentence ending
+    in a curly quote ends there): what a transcript shows beside each spoken sentence.
+
+    >>> written_sentences("He said “go.” Then he left.")
+    ['He said "go."', 'Then he left.']
+    """
+    return sentences(_normalise_characters(text))
 
 
 # --- Characters -----------------------------------------------------------------------------------
@@ -175,9 +185,11 @@ _POINTER = re.compile(
       | \blink\s+in\s+(?:the\s+|my\s+|our\s+)?bio\b
       | \b(?:watch|see|view)\s+the\s+(?:full\s+|whole\s+)?video\b
       | \b(?:watch|see|view|read|listen\s+to|find|check\s+out|shown|seen|pictured|embedded|linked)
-        \b(?:\s+\S+){0,5}?\s+(?:above|below)\s*$
+        \b(?:\s+\S+){0,8}?\s+(?:above|below)\s*$
       | \b(?:chart|graph|table|figure|image|photo|picture|map|video|clip|tweet|post|link)
         \s+(?:above|below)\b
+      | ^(?:you\s+can\s+(?:also\s+)?)?(?:watch|view)\s+(?:\S+\s+){0,5}?
+        (?:talk|keynote|presentation|session|recording|webinar|livestream|panel|demo)s?\b
       | ^pictured\b""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -269,13 +281,18 @@ def _say_email(match: re.Match[str]) -> str:
 
 
 def _say_url(match: re.Match[str]) -> str:
-    """The short domain, or nothing where the URL stands bare at a sentence's end."""
+    """The short domain, or nothing where a link stands bare at a sentence's end.
+
+    A bare domain name is a name ("cloud.gov" as a heading), said like any other; a bare link
+    (a scheme, "www." or a path) only points a reader somewhere.
+    """
     url = match.group()
     trailing = re.search(r"""[.,;:!?)\]'"]*$""", url).group()
     url = url[: len(url) - len(trailing)]
     before = match.string[: match.start()].rstrip()
     bare = not before or before[-1] in ".!?:"
-    if bare and _sentence_ends_at(match.string, match.end()):
+    link = re.search(r"://|^www\.|/", url, re.IGNORECASE)
+    if link and bare and _sentence_ends_at(match.string, match.end()):
         return trailing
     return _say_domain(url) + trailing
 
@@ -318,10 +335,10 @@ _ABBREVIATION_RULES: list[Rule] = [
     ),
     (re.compile(r"\bSt\.(?!\w)"), _say_street_or_saint),
     (re.compile(r"\bNo\.(?=\s?[0-9])"), "number"),
-    # Dotted initialisms: "U.S." -> "U S", never the word "us".
+    # Dotted initialisms: "U.S." -> "US", an acronym like any other (engines never read it "us").
     (
         re.compile(r"\b(?:[A-Z]\.){2,}(?!\w)"),
-        lambda match: _keep_stop(match, " ".join(match.group().rstrip(".").split("."))),
+        lambda match: _keep_stop(match, match.group().replace(".", "")),
     ),
 ]
 
@@ -335,6 +352,15 @@ def _pause_unless_range(match: re.Match[str]) -> str:
 
 # Dashes and brackets are pauses, not words.
 _PAUSE_RULES: list[Rule] = [
+    # Phone numbers first, before their brackets become pauses and their dash a range: "555-1234",
+    # "(555) 123-4567". A local number's exchange never starts with 0 or 1, and a range's upper
+    # end is rarely so precise ("200-1000" stays a range).
+    (
+        re.compile(
+            r"(?<![\w.,-])(?:\(?[2-9][0-9]{2}\)?[ .-]?)?[2-9][0-9]{2}-(?![0-9]{2}00)[0-9]{4}(?![0-9]|[.,-][0-9])"
+        ),
+        lambda match: _say_phone(match),
+    ),
     (re.compile(r"\s*(?:—|--+|–|(?<=\s)-(?=\s))\s*"), _pause_unless_range),
     (re.compile(r"\[[0-9]+\]"), ""),  # footnote markers
     (re.compile(r"\s*[()\[\]{}]\s*"), ", "),
@@ -427,7 +453,7 @@ def _month(match: re.Match[str]) -> str:
 
 
 def _say_time(match: re.Match[str]) -> str:
-    """"3:30 pm" -> "three thirty P M", "10:05" -> "ten oh five", "14:00" -> "fourteen hundred"."""
+    """"3:30 pm" -> "three thirty PM", "10:05" -> "ten oh five", "14:00" -> "fourteen hundred"."""
     hour, minute, meridiem = match.group("hour"), match.groupdict().get("minute"), match["meridiem"]
     spoken = _cardinal(hour)
     if minute and minute != "00":
@@ -435,7 +461,7 @@ def _say_time(match: re.Match[str]) -> str:
     elif minute and not meridiem:
         spoken += " o'clock" if int(hour) <= 12 else " hundred"
     if meridiem:
-        return _keep_stop(match, spoken + " " + meridiem[0].upper() + " M")
+        return _keep_stop(match, spoken + " " + meridiem[0].upper() + "M")
     return spoken
 
 
@@ -447,6 +473,9 @@ _CURRENCIES = {  # symbol: (one, many, one hundredth, many hundredths)
     "£": ("pound", "pounds", "penny", "pence"),
     "¥": ("yen", "yen", "", ""),
 }
+# Dollars named by a country before the sign: "US$5", "A$20".
+_DOLLAR_PREFIXES = {"US": "US", "A": "Australian", "C": "Canadian", "NZ": "New Zealand", "HK": "Hong Kong",
+                    "S": "Singapore"}
 _SCALES = {"k": "thousand", "K": "thousand", "m": "million", "M": "million", "bn": "billion",
            "B": "billion", "tn": "trillion", "T": "trillion"}
 _AMOUNT = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
@@ -460,11 +489,14 @@ def _say_money(match: re.Match[str]) -> str:
     unit stays singular: "a $5 fee" -> "a five dollar fee".
     """
     one, many, cent, cents = _CURRENCIES[match.group("symbol")]
+    if match.group("prefix"):  # "US$5" -> "five US dollars"
+        country = _DOLLAR_PREFIXES[match.group("prefix")]
+        one, many = f"{country} {one}", f"{country} {many}"
     amount, upper, scale, short = match.group("amount", "upper", "scale", "short")
     scale = scale or _SCALES.get(short or "")
     whole, _, fraction = amount.replace(",", "").partition(".")
     if scale or upper or len(fraction) != 2 or not cent:
-        spoken = _number(amount) + (" to " + _number(upper) if upper else "")
+        spoken = _number(amount) + (_range_word(match) + _number(upper) if upper else "")
         describes = re.search(r"\b[Aa]n?\s+$", match.string[: match.start()])
         plural = not describes and (scale or upper or amount not in ("1", "1.0", "1.00"))
         return spoken + (" " + scale if scale else "") + " " + (many if plural else one)
@@ -477,12 +509,46 @@ def _say_money(match: re.Match[str]) -> str:
     return " and ".join(parts)
 
 
+def _range_word(match: re.Match[str]) -> str:
+    """"between 1.5-2" is "between one point five and two"; any other range is "from ... to"."""
+    return " and " if re.search(r"\bbetween\s+$", match.string[: match.start()], re.IGNORECASE) else " to "
+
+
 def _say_range(match: re.Match[str]) -> str:
     """"10-15" -> "ten to fifteen"; "2010–2015" -> "twenty ten to twenty fifteen"."""
     low, high = match.group(1, 2)
     if _is_year(low):
-        return _year(low) + " to " + (_year(high) if _is_year(high) else _cardinal(high))
-    return _number(low) + " to " + _number(high)
+        return _year(low) + _range_word(match) + (_year(high) if _is_year(high) else _cardinal(high))
+    return _number(low) + _range_word(match) + _number(high)
+
+
+def _say_phone(match: re.Match[str]) -> str:
+    """A phone number digit by digit in its groups: "555-1234" is not a range.
+
+    >>> _say_phone(re.match(r".*", "(555) 123-4567"))
+    'five five five, one two three, four five six seven'
+    """
+    return ", ".join(_digits(group) for group in re.findall(r"[0-9]+", match.group()))
+
+
+_DENOMINATORS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
+
+
+def _say_slash(match: re.Match[str]) -> str:
+    """"1/2" -> "one half", "3/4" -> "three quarters"; numbers that are not a fraction are said
+    one after the other: "24/7" -> "twenty-four seven".
+
+    >>> [_say_slash(re.match(r"([0-9]+)/([0-9]+)", f)) for f in ("1/2", "2/3", "3/4", "24/7")]
+    ['one half', 'two thirds', 'three quarters', 'twenty-four seven']
+    """
+    top, bottom = int(match.group(1)), int(match.group(2))
+    if not 0 < top < bottom <= 10:
+        return _cardinal(match.group(1)) + " " + _cardinal(match.group(2))
+    one, many = _DENOMINATORS.get(bottom, (_ordinal(str(bottom)), _ordinal(str(bottom)) + "s"))
+    return _cardinal(match.group(1)) + " " + (one if top == 1 else many)
+
+
+_DEGREES = {"C": " degrees Celsius", "F": " degrees Fahrenheit", "": " degrees"}
 
 
 # Capitalised words that come before a number without naming a product ("In 3.25 seconds").
@@ -539,7 +605,7 @@ _NUMBER_RULES: list[Rule] = [
     ),
     (
         re.compile(
-            rf"(?P<symbol>[$€£¥])\s?(?P<amount>{_AMOUNT})"
+            rf"(?:\b(?P<prefix>{'|'.join(_DOLLAR_PREFIXES)})(?=\$))?(?P<symbol>[$€£¥])\s?(?P<amount>{_AMOUNT})"
             rf"(?:\s?[-–]\s?[$€£¥]?(?P<upper>{_AMOUNT}))?"
             r"(?:\s?(?P<scale>thousand|million|billion|trillion)\b|(?P<short>bn|tn|[kKmMBT])\b)?"
         ),
@@ -564,6 +630,13 @@ _NUMBER_RULES: list[Rule] = [
         ),
         _say_range,
     ),
+    (re.compile(r"(?<![\w.,/])([0-9]+)/([0-9]+)(?![\w/]|[.,][0-9])"), _say_slash),
+    (
+        re.compile(r"(?<![\w.])(-?[0-9]+(?:\.[0-9]+)?)\s?°(?:\s?([CF])(?![a-z]))?"),
+        lambda match: match.group(1) + _DEGREES[match.group(2) or ""],
+    ),
+    # Ratios: "3:1", "16:9" (a time has two digits after its colon, read above).
+    (re.compile(r"(?<![0-9:.])([0-9]+):([0-9])(?![0-9:])"), lambda m: m.group(1) + " to " + m.group(2)),
     # "GPT-4" -> "GPT 4", "Q3" -> "Q 3", "5G" -> "5 G": letters and digits are said apart.
     (re.compile(r"(?<=[A-Za-z])-?(?=[0-9])|(?<=[0-9])(?=[A-Za-z])"), " "),
     (
@@ -592,29 +665,61 @@ _NUMBER_RULES: list[Rule] = [
 ]
 
 
-# --- Acronyms and symbols -------------------------------------------------------------------------
+# --- Acronyms, for the engines ---------------------------------------------------------------------
 
-# All-caps words said as words; any other all-caps token of 2-5 letters is spelled out.
+# All-caps words said as words; any other all-caps token of 2-5 letters is said letter by letter.
 _WORD_ACRONYMS = frozenset(
     "NASA NATO UNESCO OPEC SIM LASER SCUBA UNICEF FIFA NAFTA COVID AIDS RAM ROM PIN RADAR SONAR "
     "IKEA DARPA FEMA CERN ISIS ASEAN GIF JPEG JSON MIDI SARS MERS POTUS FOMO YOLO NIMBY SWAT "
     "WASP LEGO".split()
 )
+_ACRONYM = re.compile(r"\b([A-Z]{2,5})(s|'s)?\b")
 
 
-def _spell(letters: str) -> str:
-    return letters if letters in _WORD_ACRONYMS else " ".join(letters)
+def _spelled(text: str, separator: str, last: str) -> str:
+    """Every acronym said letter by letter written with `separator` between its letters and
+    `last` after them (unless a full stop follows already)."""
+
+    def spell(match: re.Match[str]) -> str:
+        letters, plural = match.groups()
+        if letters in _WORD_ACRONYMS:
+            return match.group()
+        end = "" if match.string.startswith(".", match.end()) and not plural else last
+        return separator.join(letters) + end + ("'s" if plural else "")
+
+    return _ACRONYM.sub(spell, text)
 
 
-_ACRONYM_RULES: list[Rule] = [
-    # "iOS", "macOS", "OpenAI", "ChatGPT": a word with capitals at its end.
-    (
-        re.compile(r"\b([A-Za-z]?[a-z]+)([A-Z]{2,5})(s?)\b"),
-        lambda m: m.group(1) + " " + _spell(m.group(2)) + m.group(3),
-    ),
-    # "CEO" -> "C E O", "CEOs" -> "C E Os"; "I" and "A" are words.
-    (re.compile(r"\b([A-Z]{2,5})(s?)\b"), lambda m: _spell(m.group(1)) + m.group(2)),
-]
+def letters_joined(text: str) -> str:
+    """An engine adapter for espeak-ng (pyttsx3 and piper): acronyms as "A-I", "C-O-S", "C-E-O's".
+
+    The script keeps acronyms as written ("AI", "CEO"), which is what a reviewer reads. espeak-ng
+    reads "AR" and "COS" as words, and "A I" with the article "uh"; letters joined by hyphens it
+    says as letters, the phonemes of "A-I" being those it gives "AI".
+
+    >>> letters_joined("Meta AI and the CEOs of NASA, AR and VR firms")
+    "Meta A-I and the C-E-O's of NASA, A-R and V-R firms"
+    """
+    return _spelled(text, "-", "")
+
+
+def letters_dotted(text: str) -> str:
+    """An engine adapter for hibari: acronyms as "A.I.", "C.O.S.", "C.E.O.'s".
+
+    hibari reads an all-caps word it does not know as the lower-case word ("COS" as "cos", "IT"
+    as "it"), and a hyphenated "A-I" after "for" as "uh I"; dotted letters it always says as
+    letters.
+
+    >>> letters_dotted("Meta AI and the CEOs of NASA, AR and VR firms. We love AI.")
+    "Meta A.I. and the C.E.O.'s of NASA, A.R. and V.R. firms. We love A.I."
+    """
+    return _spelled(text, ".", ".")
+
+
+# --- Symbols --------------------------------------------------------------------------------------
+
+# After a slash, these make it "per": "km/h" is "km per h".
+_PER = frozenset("h hr hour s sec second min minute day week month year yr kg km".split())
 
 _SYMBOL_RULES: list[Rule] = [
     (re.compile(r"\s*&\s*"), " and "),
@@ -623,6 +728,11 @@ _SYMBOL_RULES: list[Rule] = [
     (re.compile(r"(?<![\w.])@(?=\w)"), "at "),
     (re.compile(r"\s*@\s*"), " at "),
     (re.compile(r"\band/or\b"), "and or"),
+    # "firms/humans" -> "firms or humans"; "km/h" -> "km per h".
+    (
+        re.compile(r"(?<=[A-Za-z])/([A-Za-z]+)"),
+        lambda m: (" per " if m.group(1).lower() in _PER else " or ") + m.group(1),
+    ),
 ]
 
 _TIDY_RULES: list[Rule] = [
@@ -642,7 +752,7 @@ def speakable(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     entries win over every other rule.
 
     >>> speakable("In 2024 the U.S. spent $1.2 billion on AI (see the chart below).")
-    'In twenty twenty-four the U S spent one point two billion dollars on A I.'
+    'In twenty twenty-four the US spent one point two billion dollars on AI.'
     """
     text = _normalise_characters(text)
     text, said = _set_aside_lexicon(text, lexicon or {})
@@ -650,7 +760,7 @@ def speakable(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     text = _EMAIL.sub(_say_email, text)
     text = _URL.sub(_say_url, text)
     text = _apply(_ABBREVIATION_RULES + _PAUSE_RULES + _NUMBER_RULES, text)
-    text = _apply(_ACRONYM_RULES + _SYMBOL_RULES, text)
+    text = _apply(_SYMBOL_RULES, text)
     # Again, for what the lexicon says: it may hold curly quotes or control characters too.
     text = _normalise_characters(_restore_lexicon(text, said))
     return _apply(_TIDY_RULES, text).lstrip(" ,;:").rstrip(" ,;")

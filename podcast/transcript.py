@@ -4,11 +4,16 @@ Podcast apps that do not read the MP3's ID3 chapters read `<slug>.chapters.json`
 that show a transcript read `<slug>.vtt` or `<slug>.srt`; the feed points at all three. They
 are made from the Episode that `mix()` returns, whose chapter and cue times were counted in
 samples, so every file tells the same times as the audio and its ID3 chapters.
+
+A cue is timed by the sentence as spoken ("twenty twenty-four") but shows it as the article
+wrote it ("2024"), where the script knows that written form.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -28,12 +33,14 @@ def sidecar_names(slug: str) -> tuple[str, str, str]:
     return f"{slug}.chapters.json", f"{slug}.vtt", f"{slug}.srt"
 
 
-def write_sidecars(episode: Episode) -> list[Path]:
+def write_sidecars(episode: Episode, written: Mapping[str, str] | None = None) -> list[Path]:
     """Write the chapters JSON, the WebVTT and the SRT beside the episode's MP3; returns their paths.
 
-    Each file is replaced atomically, so an app fetching one meanwhile gets the old or the new
-    file whole.
+    `written` maps spoken sentences to their written forms (the script's `written`): the cues
+    show those. Each file is replaced atomically, so an app fetching one meanwhile gets the old
+    or the new file whole.
     """
+    episode = as_written(episode, written or {})
     paths = [episode.path.with_name(name) for name in sidecar_names(episode.slug)]
     for path, text in zip(paths, (chapters_json(episode), vtt(episode), srt(episode))):
         try:
@@ -41,6 +48,17 @@ def write_sidecars(episode: Episode) -> list[Path]:
         except OSError as error:
             raise PublishError(f"{path}: cannot write it ({error.strerror or error})") from None
     return paths
+
+
+def as_written(episode: Episode, written: Mapping[str, str]) -> Episode:
+    """The episode with each cue's text in its written form, where `written` has one.
+
+    >>> cue = Cue("It cost one dollar.", 0, 1)
+    >>> as_written(Episode("s", "t", Path("s.mp3"), 1.0, (), "", (cue,)), {cue.text: "It cost $1."}).cues[0].text
+    'It cost $1.'
+    """
+    cues = tuple(replace(cue, text=written.get(cue.text, cue.text)) for cue in episode.cues)
+    return replace(episode, cues=cues)
 
 
 def chapters_json(episode: Episode) -> str:

@@ -150,7 +150,7 @@ FAILURES = {
     "unknown table": (settings('[podcast]\ntitle = "x"\n'), r"unknown table \[podcast\]; settings go under \[show\]$"),
     "not TOML": (settings('[show\ntitle = "x"\n'), r"podcast.toml: not valid TOML"),
     "rate out of range": (lambda show: ["build", "keeping.txt", "--rate", "5"], r"rate must be between 80 and 450 words a minute, not 5$"),
-    "unknown speech engine": (settings('[show]\nengine = "festival"\n'), r"unknown speech engine 'festival' \(known: pyttsx3, piper\)$"),
+    "unknown speech engine": (settings('[show]\nengine = "festival"\n'), r"unknown speech engine 'festival' \(known: pyttsx3, piper, hibari\)$"),
     "unknown voice": (lambda show: ["build", "keeping.txt", "--voice", "xx/none"], r"unknown voice 'xx/none': `podcast voices` lists"),
     "damaged catalog": (damaged_catalog, r"catalog.json: not a readable episode catalog .*; left unchanged, fix or restore it$"),
     "removing what is not published": (lambda show: ["remove", "no-such-episode"], r"no published episode 'no-such-episode' \(published: notes-on-keeping-things\)$"),
@@ -177,7 +177,7 @@ def test_a_mistake_is_one_line_and_the_published_show_is_unchanged(case: str, sh
     [
         ("ffmpeg", "Error: the imageio-ffmpeg wheel's ffmpeg is missing: `pip install imageio-ffmpeg`, "
                    'or set ffmpeg = "system" to use an installed one'),
-        ("espeak-ng", "Error: speech failed in 'Introduction': no espeak-ng found: install espeak-ng or `pip install espeakng-loader`"),
+        ("espeak-ng", "Error: no espeak-ng: pip install espeakng-loader, or set PODCAST_ESPEAK=system"),
         ("piper", "Error: the piper engine is not installed: pip install 'podcast-digest[neural]'"),
     ],
 )
@@ -188,7 +188,7 @@ def test_a_missing_tool_says_what_to_install(tool: str, message: str, show: Path
     assert shutil.which("ffmpeg", path=env["PATH"]) is None
     # A title never spoken before, so the build must both synthesise and encode.
     command = [sys.executable, "-m", "podcast", "build", "keeping.txt", "--title", f"Needs {tool}", "--show", str(show)]
-    command += ["--engine", "piper"] if tool == "piper" else []
+    command += ["--engine", "piper"] if tool == "piper" else ["--engine", "pyttsx3"] if tool == "espeak-ng" else []
     before = digests(show)
     result = subprocess.run(command, cwd=show, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1

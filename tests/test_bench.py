@@ -41,7 +41,7 @@ def bench() -> ModuleType:
 
 def test_quick_run_prints_every_row(bench: ModuleType) -> None:
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--no-floor", "--no-neural", "--sizes", "0.5,2",
+        [sys.executable, str(SCRIPT), "--quick", "--no-floor", "--no-neural", "--no-listen", "--sizes", "0.5,2",
          "--article", str(REPO / "articles" / "sample.md")],
         capture_output=True,
         text=True,
@@ -86,6 +86,18 @@ def test_quick_run_prints_every_row(bench: ModuleType) -> None:
         "target: peak memory of the tree, ~2 min",
     ]
     assert [line for line in lines if line.startswith(bench.NEURAL)] == [f"{bench.NEURAL} not measured (--no-neural)"]
+    assert [line for line in lines if line.startswith(bench.LISTEN)] == [f"{bench.LISTEN} not measured (--no-listen)"]
+
+
+@pytest.mark.slow
+def test_the_listening_rows_hear_every_installed_engine(bench: ModuleType, tmp_path: Path) -> None:
+    article = Article("Title", ("Meta's AI grew fast in 2024.",), (Takeaway("One point", ("The CEO spoke for an hour.",)),), ())
+    lines = bench.listening_report(narrate(article, "Show", "Listening"), tmp_path)
+    assert [line.split(":")[1].strip() for line in lines] == list(ENGINES)
+    for line in lines:
+        if "not installed" not in line:
+            rate = float(line.split("word error rate ")[1].split("%")[0])
+            assert 0 <= rate < 30 and '"AI" heard right' in line, line
 
 
 def test_scaled_digest_grows_with_its_size_and_never_repeats_a_sentence(bench: ModuleType) -> None:
@@ -127,7 +139,7 @@ def test_the_neural_row_measures_piper_where_it_is_installed(bench: ModuleType, 
 def test_the_floor_speaks_the_scripts_words_without_their_marks(bench: ModuleType, tmp_path: Path) -> None:
     script = narrate(Article("Title", ("An intro.",), (Takeaway("One point", ("A short point.",)),), ()), "Show", "Floor")
     write_script(script, tmp_path / "floor")
-    text = bench.narration_text(tmp_path / "floor")
+    text = bench.narration_text(tmp_path / "floor", "pyttsx3")
     assert text.rstrip("\n").split("\n\n") == [p for segment in script.segments for p in segment.paragraphs]
     assert "Takeaway one: One point." in text and "A short point." in text
     assert not any(line.startswith(("#", ">")) for line in text.splitlines())

@@ -15,7 +15,7 @@ from mutagen.id3 import ID3
 
 from podcast.cli import cli
 from podcast.narration import read_script
-from podcast.speech import PiperEngine, Pyttsx3Engine, Voice, cache_path
+from podcast.speech import HibariEngine, PiperEngine, Pyttsx3Engine, Voice, cache_path
 
 PAGES = Path(__file__).parent / "pages"
 NOTES = "# Kitchen notes\n\nWhat a week of cooking taught us.\n\n## Salt early\n\nIt seasons the inside.\n"
@@ -56,14 +56,15 @@ def test_files_and_a_url_make_one_digest_with_the_announcer_on_the_signposts(tmp
         "Wrap-up",
     ]
 
-    version = Pyttsx3Engine.version()
-    announcer, body = Voice(name="gmw/en-gb-x-rp"), Voice()
+    # An English show speaks with hibari; an espeak-ng voice id names a pyttsx3 announcer.
+    announcer, body = Voice(engine="pyttsx3", name="gmw/en-gb-x-rp"), Voice(engine="hibari")
+    versions = {announcer: Pyttsx3Engine.version(), body: HibariEngine.version()}
     salt = read_script(tmp_path / "scripts" / "two-digests").segments[2]
     assert salt.paragraphs == ("Takeaway one: Salt early.", "It seasons the inside.")
-    assert cache_path("Takeaway one: Salt early.", announcer, version).is_file()
-    assert not cache_path("Takeaway one: Salt early.", body, version).exists()
-    assert cache_path("It seasons the inside.", body, version).is_file()
-    assert not cache_path("It seasons the inside.", announcer, version).exists()
+    assert cache_path("Takeaway one: Salt early.", announcer, versions[announcer]).is_file()
+    assert not cache_path("Takeaway one: Salt early.", body, versions[body]).exists()
+    assert cache_path("It seasons the inside.", body, versions[body]).is_file()
+    assert not cache_path("It seasons the inside.", announcer, versions[announcer]).exists()
 
 
 def test_a_failed_fetch_or_a_folder_among_articles_is_one_line_and_publishes_nothing(tmp_path: Path) -> None:
@@ -95,5 +96,5 @@ def test_an_episode_in_piper_s_voice_with_an_espeak_announcer(tmp_path: Path, de
     assert 8 < len(decode(mp3)) / 1000 < 40  # about twenty seconds of speech
     piper = Voice(engine="piper")
     assert cache_path("It seasons the inside.", piper, PiperEngine.version()).is_file()
-    announcer = Voice(name="gmw/en-gb-x-rp")
+    announcer = Voice(engine="pyttsx3", name="gmw/en-gb-x-rp")
     assert cache_path("Takeaway one: Salt early.", announcer, Pyttsx3Engine.version()).is_file()

@@ -190,3 +190,21 @@ def test_podcast_feed_applies_new_settings_without_speaking_or_touching_the_epis
     assert feedparser.parse(episodes / "feed.xml").feed.title == "Renamed Show"
     assert "<title>Renamed Show</title>" in (episodes / "index.html").read_text(encoding="utf-8")
     assert (episodes / "cover.png").read_bytes() != cover  # drawn again for the new title
+
+
+def test_without_the_neural_voice_an_english_build_warns_once_and_speaks_with_pyttsx3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if onnxruntime were not installed
+    folder = tmp_path / "scripts" / "fallback"
+    folder.mkdir(parents=True)
+    (folder / "00-intro.txt").write_text("# Intro\n\nSpoken by the fallback voice. Then a second sentence.\n")
+    result = run("build", str(folder), show=tmp_path)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "hibari" in line]
+    assert warnings == [
+        "Warning: the hibari engine is not installed: pip install hibari-tts; speaking with pyttsx3 (espeak-ng) instead"
+    ]
+    assert (tmp_path / "episodes" / "fallback.mp3").stat().st_size > 10_000

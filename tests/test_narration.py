@@ -29,10 +29,26 @@ def test_intro_names_show_episode_and_count_then_announced_takeaways_then_outro(
     intro, first, second, outro = (s.paragraphs for s in script.segments)
     assert intro == ("Welcome to Test Show. This is Episode One.", "In twenty twenty-four we tried it.", "Two takeaways follow.")
     assert first == ("Takeaway one: First point.", "It took ten to fifteen minutes.")  # the video is not spoken
-    assert second == ("Takeaway two: Second point.", "The U S team agreed.")
+    assert second == ("Takeaway two: Second point.", "The US team agreed.")
     assert outro == ("That is all.", "That was Episode One, from Test Show. Thanks for listening.")
     assert script.slug == "episode-one"
     assert script.description == "In 2024 we tried it.\n\n1. First point\n2. Second point"
+
+
+def test_each_spoken_sentence_keeps_its_written_form_for_the_transcripts(tmp_path: Path) -> None:
+    script = narrate(replace(ARTICLE, conclusion=("Revenue hit $1.2 billion.",)), "Test Show", "Episode 1")
+    assert script.written == {
+        "In twenty twenty-four we tried it.": "In 2024 we tried it.",
+        "It took ten to fifteen minutes.": "It took 10-15 minutes.",
+        "The US team agreed.": "The U.S. team agreed.",
+        "Revenue hit one point two billion dollars.": "Revenue hit $1.2 billion.",
+        "This is Episode one.": "This is Episode 1.",
+        "That was Episode one, from Test Show.": "That was Episode 1, from Test Show.",
+    }
+    write_script(script, tmp_path / script.slug)
+    assert read_script(tmp_path / script.slug).written == script.written
+    (tmp_path / script.slug / "written.json").write_text("{not json")
+    assert read_script(tmp_path / script.slug).written == {}  # shown as spoken, still right
 
 
 def test_the_demo_scripts_in_the_repository_are_what_narration_writes(tmp_path: Path) -> None:
@@ -152,7 +168,7 @@ def test_announcements_are_marked_in_the_files_and_read_back(tmp_path: Path) -> 
     assert [s.announcements for s in script.segments] == [(0, 2), (0,), (0,), (1,)]
     write_script(script, tmp_path / "e")
     assert (tmp_path / "e" / "02-second-point.txt").read_text() == (
-        "# Second point\n\n> Takeaway two: Second point.\n\nThe U S team agreed.\n"
+        "# Second point\n\n> Takeaway two: Second point.\n\nThe US team agreed.\n"
     )
     (tmp_path / "e" / "02-second-point.txt").write_text("# Second\n\nMy own words.\n\n>Said by the announcer.\n")
     assert read_script(tmp_path / "e").segments[2].paragraphs == ("My own words.", "Said by the announcer.")

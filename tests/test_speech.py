@@ -8,9 +8,21 @@ from pathlib import Path
 import pytest
 
 from podcast.errors import SpeechError
-from podcast.speech import Pyttsx3Engine, Request, Voice, cache_path, list_voices, speak, wav_seconds
+from podcast.errors import EngineFallback
+from podcast.speech import (
+    ESPEAK_SETTING,
+    HibariEngine,
+    Pyttsx3Engine,
+    Request,
+    Voice,
+    cache_path,
+    choose_engine,
+    list_voices,
+    speak,
+    wav_seconds,
+)
 
-VOICE = Voice()
+VOICE = Voice(engine="pyttsx3")
 
 
 def test_each_sentence_becomes_a_checked_wav_in_the_cache(speech_cache: Path) -> None:
@@ -153,7 +165,7 @@ def test_every_worker_speaks_at_the_set_rate() -> None:
 
 def test_each_request_is_spoken_in_its_own_voice() -> None:
     text = "Takeaway three: the structure is heard."
-    announcer = Voice(name="gmw/en-gb-x-rp")
+    announcer = Voice(engine="pyttsx3", name="gmw/en-gb-x-rp")
     body, announced = speak([Request(text, "A"), Request(text, "A", announcer)], VOICE)
     assert body.wav != announced.wav
     assert announced.wav == cache_path(text, announcer, Pyttsx3Engine.version())
@@ -179,3 +191,74 @@ def test_piper_without_the_neural_extra_says_how_to_install_it(monkeypatch: pyte
     monkeypatch.setitem(sys.modules, "piper", None)  # what an import finds when the package is absent
     with pytest.raises(SpeechError, match=r"^the piper engine is not installed: pip install 'podcast-digest\[neural\]'$"):
         speak([Request("Never spoken.", "Intro")], PIPER)
+
+
+HIBARI = Voice(engine="hibari")
+
+
+def test_hibari_speaks_its_offline_voice_at_the_set_rate_the_same_every_time(speech_cache: Path) -> None:
+    text = "The default voice reads this sentence from a model inside its package."
+    (normal,) = speak([Request(text, "A")], HIBARI)
+    (slow,) = speak([Request(text, "A")], replace(HIBARI, rate=110))
+    with wave.open(str(normal.wav)) as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
+    words_a_minute = len(text.split()) * 60 / wav_seconds(normal.wav)
+    assert 130 < words_a_minute < 200 and wav_seconds(slow.wav) > 1.2 * wav_seconds(normal.wav)
+    data = normal.wav.read_bytes()
+    normal.wav.unlink()
+    (again,) = speak([Request(text, "A")], HIBARI)
+    assert again.wav.read_bytes() == data  # a fixed seed: the same text gives the same bytes
+    assert [v.id for v in list_voices(HIBARI)] == ["heart"]
+
+
+def test_hibari_refuses_voices_it_would_download(speech_cache: Path) -> None:
+    with pytest.raises(SpeechError, match=r"hibari speaks only its offline voice 'heart', not 'emma'$"):
+        speak([Request("Never spoken.", "Intro")], replace(HIBARI, name="emma"))
+
+
+@pytest.mark.parametrize(
+    ("voice", "engine"),
+    [
+        (Voice(), "hibari"),
+        (Voice(language="en-GB"), "hibari"),
+        (Voice(language="fr-FR"), "pyttsx3"),  # a language the neural voice cannot speak
+        (Voice(name="gmw/en-gb-x-rp"), "pyttsx3"),  # an espeak-ng voice id, from before engines were chosen
+        (Voice(engine="pyttsx3"), "pyttsx3"),
+        (Voice(engine="piper"), "piper"),
+    ],
+)
+def test_the_engine_is_chosen_from_the_language_unless_set(voice: Voice, engine: str) -> None:
+    assert choose_engine(voice).engine == engine
+
+
+def test_without_hibari_english_falls_back_to_pyttsx3_with_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if onnxruntime were not installed
+    with pytest.warns(EngineFallback, match=r"^the hibari engine is not installed: pip install hibari-tts; speaking with pyttsx3"):
+        (piece,) = speak([Request("Spoken by the fallback voice.", "A")], Voice())
+    assert piece.wav == cache_path("Spoken by the fallback voice.", VOICE, Pyttsx3Engine.version())
+
+
+def test_the_wheels_espeak_ng_is_used_unless_the_environment_names_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes.util
+
+    import espeakng_loader
+
+    assert "espeakng-loader-" in Pyttsx3Engine.version()
+    monkeypatch.setenv(ESPEAK_SETTING, espeakng_loader.get_library_path())  # named by its path: checked, used
+    (piece,) = speak([Request("Spoken with a named library.", "A")], VOICE)
+    assert wav_seconds(piece.wav) > 0.5 and "espeakng-loader-" in Pyttsx3Engine.version()
+    monkeypatch.setenv(ESPEAK_SETTING, "system")
+    if ctypes.util.find_library("espeak-ng"):  # Debian's libespeak-ng1 (CI's second pass installs it)
+        (piece,) = speak([Request("Spoken with the system's library.", "A")], VOICE)
+        assert wav_seconds(piece.wav) > 0.5
+    else:
+        with pytest.raises(SpeechError, match=r"^PODCAST_ESPEAK=system, but no libespeak-ng is installed"):
+            speak([Request("Never spoken.", "A")], VOICE)
+
+
+def test_a_library_that_is_not_espeak_ng_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes.util
+
+    monkeypatch.setenv(ESPEAK_SETTING, ctypes.util.find_library("z") or "libz.so.1")
+    with pytest.raises(SpeechError, match=r"is not a usable libespeak-ng \(.*espeak_Info"):
+        speak([Request("Never spoken either.", "A")], VOICE)

@@ -160,7 +160,14 @@ def test_real_article_has_twelve_json_chapters_equal_to_the_id3_chapters(real_ar
     assert [c["title"] for c in document["chapters"]] == [str(c.sub_frames["TIT2"]) for c in id3]
     assert [round(c["startTime"] * 1000) for c in document["chapters"]] == [c.start_time for c in id3]
     cues = vtt_cues(sidecar(mp3, 1))
-    assert [text for text, _, _ in cues] == script_sentences(tmp_path / "scripts" / mp3.stem)
+    script = read_script(tmp_path / "scripts" / mp3.stem)
+    assert [text for text, _, _ in cues] == [script.written.get(s, s) for s in script_sentences(tmp_path / "scripts" / mp3.stem)]
+    # The transcript reads like the article; the script says what the voice says.
+    shown = " ".join(text for text, _, _ in cues)
+    assert "2024" in shown and "10-15" in shown and "twenty twenty-four" not in shown
+    said = " ".join(s for segment in script.segments for s in segment.paragraphs)
+    assert "twenty twenty-four" in said and "2024" not in said
+    assert srt.parse(sidecar(mp3, 2).read_text(encoding="utf-8")).__next__().content == cues[0][0]
     assert {c.start_time for c in id3[1:]} <= {start for _, start, _ in cues}  # each chapter opens on its first cue
     in_file_order = ffmpeg_chapters(mp3)  # as ffprobe -show_chapters lists them
     assert in_file_order == json_chapters(mp3)
