@@ -290,10 +290,10 @@ def _segment_files(folder: Path) -> list[Path]:
 
 
 def ignored_files(folder: Path) -> list[str]:
-    """Files in a script folder that are not read: not `NN-name.txt`, not episode.toml, not hidden."""
+    """Files in a script folder that are not read: not `NN-name.txt`, episode.toml, written.json, or hidden."""
     return sorted(
         path.name for path in folder.iterdir()
-        if not _SEGMENT_FILE.match(path.name) and path.name != EPISODE_FILE and not path.name.startswith(".")
+        if not _SEGMENT_FILE.match(path.name) and path.name not in (EPISODE_FILE, WRITTEN_FILE) and not path.name.startswith(".")
     )
 
 
