@@ -385,13 +385,14 @@ def fill(disk: Path, leave: int) -> Path:
 
 
 # case: (bytes left free, command): each fails at a different write of the build, which needs
-# about 2 MB here (the joined speech of a 20 s episode, its MP3 chunks, the tagged MP3, the rest)
+# about 2 MB here (the joined speech of a 20 s episode, its MP3 chunks, the tagged MP3, the rest;
+# measured with the default voice: at 1.55-1.7 MB left only the tagged MP3 finds no room)
 NO_ROOM = {
     "build, disk full": (0, ["build", "other.txt"]),
     "build, room for the script folder": (64_000, ["build", "other.txt"]),
     "build, room for part of the joined speech": (600_000, ["build", "other.txt"]),
     "build, room for the joined speech": (1_300_000, ["build", "other.txt"]),
-    "build, room for all but the tagged MP3": (1_800_000, ["build", "other.txt"]),
+    "build, room for all but the tagged MP3": (1_600_000, ["build", "other.txt"]),
     "rebuild from the script folder": (0, ["build", f"scripts/{FIRST}", "--title", "Kept, retitled"]),
     "feed": (0, ["feed"]),
     "remove": (0, ["remove", FIRST]),

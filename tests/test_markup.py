@@ -54,7 +54,7 @@ CASES = {
     ),
     "a pull quote and its attribution are spoken": (
         "> “Ship it before you are ready.”\n\nJane Doe, CEO and Co-Founder, Acme",
-        ['"Ship it before you are ready."', "Jane Doe, C E O and Co-Founder, Acme"],
+        ['"Ship it before you are ready."', "Jane Doe, CEO and Co-Founder, Acme"],
     ),
     "a superscript footnote marker is left out": ("Most teams ship weekly.<sup>2</sup>", ["Most teams ship weekly."]),
     "a bullet list inside a takeaway is its text": ("- one thing\n- another thing", ["one thing", "another thing"]),
