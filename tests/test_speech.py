@@ -243,6 +243,7 @@ def test_the_wheels_espeak_ng_is_used_unless_the_environment_names_another(monke
 
     import espeakng_loader
 
+    monkeypatch.delenv(ESPEAK_SETTING, raising=False)  # CI's second pass names the system's for the other tests
     assert "espeakng-loader-" in Pyttsx3Engine.version()
     monkeypatch.setenv(ESPEAK_SETTING, espeakng_loader.get_library_path())  # named by its path: checked, used
     (piece,) = speak([Request("Spoken with a named library.", "A")], VOICE)
@@ -250,7 +251,7 @@ def test_the_wheels_espeak_ng_is_used_unless_the_environment_names_another(monke
     monkeypatch.setenv(ESPEAK_SETTING, "system")
     if ctypes.util.find_library("espeak-ng"):  # Debian's libespeak-ng1 (CI's second pass installs it)
         (piece,) = speak([Request("Spoken with the system's library.", "A")], VOICE)
-        assert wav_seconds(piece.wav) > 0.5
+        assert wav_seconds(piece.wav) > 0.5 and "espeakng-loader-" not in Pyttsx3Engine.version()
     else:
         with pytest.raises(SpeechError, match=r"^PODCAST_ESPEAK=system, but no libespeak-ng is installed"):
             speak([Request("Never spoken.", "A")], VOICE)
