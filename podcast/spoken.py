@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from num2words import num2words
 
@@ -125,6 +126,8 @@ def _normalise_characters(text: str) -> str:
     'Meta\\'s "AI"...'
     """
     text = unicodedata.normalize("NFKC", text.translate(_CHARACTERS))
+    if text.isprintable():  # no control or format characters, no whitespace but " ": most text
+        return " ".join(text.split())
     text = "".join(
         " " if char.isspace() else char
         for char in text
@@ -375,6 +378,7 @@ def _words(spoken: str) -> str:
     return spoken.replace(",", "").replace(" and ", " ")
 
 
+@lru_cache(maxsize=4096)
 def _digits(digits: str) -> str:
     """Digit by digit, for leading zeros and numbers too long to say as one.
 
@@ -384,6 +388,7 @@ def _digits(digits: str) -> str:
     return " ".join(num2words(int(digit)) for digit in digits)
 
 
+@lru_cache(maxsize=4096)
 def _cardinal(number: str) -> str:
     """An integer as words, with or without thousands separators.
 
@@ -396,6 +401,7 @@ def _cardinal(number: str) -> str:
     return _words(num2words(int(number)))
 
 
+@lru_cache(maxsize=4096)
 def _number(number: str) -> str:
     """A number with an optional decimal part, the decimals said digit by digit.
 
@@ -409,6 +415,7 @@ def _number(number: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=4096)
 def _year(year: str) -> str:
     """A year as people say it.
 
@@ -436,6 +443,7 @@ def _short_decade(digits: str) -> str:
     return _plural(_year("2000") if digits == "00" else _cardinal(digits))
 
 
+@lru_cache(maxsize=4096)
 def _ordinal(number: str) -> str:
     return _words(num2words(int(number.replace(",", "")), to="ordinal"))
 
