@@ -23,12 +23,18 @@ from num2words import num2words
 
 __all__ = ["letters_dotted", "letters_joined", "sentences", "speakable", "written_sentences"]
 
-Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
+# A pattern, its replacement, and what the text must contain (one of) for the pattern to match at
+# all: the cheap test spares most paragraphs most of the ~40 regular expressions.
+Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tuple[str, ...]]
+_ALWAYS: tuple[str, ...] = ()
+_DIGITS = tuple("0123456789")
+_MONTH_STARTS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _apply(rules: list[Rule], text: str) -> str:
-    for pattern, replacement in rules:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, needs in rules:
+        if not needs or any(map(text.__contains__, needs)):
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -58,19 +64,37 @@ def _sentence_ends_at(text: str, end: int) -> bool:
     >>> _sentence_ends_at("in the U.S. The vote", 11), _sentence_ends_at("the U.S. Senate", 8)
     (True, False)
     """
-    if not text[end:].strip():
+    if not _NON_SPACE.search(text, end):
         return True
-    follower = re.match(r"""\s+["']?([A-Z][a-z]*)\b""", text[end:])
+    follower = _FOLLOWER.match(text, end)
     return bool(follower and follower.group(1) in _OPENERS)
 
 
+# These look at the text from a position on, never copying the rest of it: a paragraph of a
+# thousand sentences would otherwise be copied a thousand times.
+_NON_SPACE = re.compile(r"\S")
+_FOLLOWER = re.compile(r"""\s+["']?([A-Z][a-z]*)\b""")
+_NEXT_CHARACTER = re.compile(r"\s*(\S?)")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters, dots, apostrophes and hyphens that ends at `end`.
+
+    >>> _word_before("in the U.S. now", 11)
+    'U.S.'
+    """
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] in "_.'-"):  # \w is alnum or _
+        start -= 1
+    return text[start:end]
+
+
 def _is_sentence_break(text: str, match: re.Match[str]) -> bool:
-    following = text[match.end():].lstrip()
-    if following[:1].islower():
+    if _NEXT_CHARACTER.match(text, match.end()).group(1).islower():
         return False
     if match.group().rstrip("\"')]") != ".":
         return True
-    word = re.search(r"[\w.'-]*$", text[: match.start()]).group()
+    word = _word_before(text, match.start())
     if word in _NEVER_FINAL:
         return False
     if word in _MAYBE_FINAL or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]", word):
@@ -196,6 +220,8 @@ _POINTER = re.compile(
       | ^pictured\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Every pointer above holds one of these words: a sentence without any has no pointer.
+_POINTER_WORD = re.compile(r"click|tap|bio|video|above|below|watch|view|pictured", re.IGNORECASE)
 # Lines that only introduce a link: "Read more: ...", "Source: ...".
 _POINTER_LEAD = re.compile(r"^(?:read more|related|see also|source|via)\s*:", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"(\s*[,;:]\s+|\s*—\s*|\s+[–-]\s+)")
@@ -219,9 +245,12 @@ def _without_pointers(sentence: str) -> str:
     >>> _without_pointers("For the full list, click here.")
     ''
     """
-    sentence = _POINTER_ASIDE.sub("", sentence)
+    if "(" in sentence:
+        sentence = _POINTER_ASIDE.sub("", sentence)
     if _POINTER_LEAD.match(sentence):
         return ""
+    if not _POINTER_WORD.search(sentence):
+        return sentence
     body, end = re.match(r"(.*?)([.!?:]*[\"')]*)$", sentence).groups()
     parts = _CLAUSE_BREAK.split(body)
     clauses, breaks = parts[0::2], parts[1::2]
@@ -335,13 +364,15 @@ _ABBREVIATION_RULES: list[Rule] = [
     (
         re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, _ABBREVIATIONS)) + r")(?![\w.])"),
         lambda match: _keep_stop(match, _ABBREVIATIONS[match.group()]),
+        (".", "vs"),
     ),
-    (re.compile(r"\bSt\.(?!\w)"), _say_street_or_saint),
-    (re.compile(r"\bNo\.(?=\s?[0-9])"), "number"),
+    (re.compile(r"\bSt\.(?!\w)"), _say_street_or_saint, ("St.",)),
+    (re.compile(r"\bNo\.(?=\s?[0-9])"), "number", ("No.",)),
     # Dotted initialisms: "U.S." -> "US", an acronym like any other (engines never read it "us").
     (
         re.compile(r"\b(?:[A-Z]\.){2,}(?!\w)"),
         lambda match: _keep_stop(match, match.group().replace(".", "")),
+        (".",),
     ),
 ]
 
@@ -363,10 +394,11 @@ _PAUSE_RULES: list[Rule] = [
             r"(?<![\w.,-])(?:\(?[2-9][0-9]{2}\)?[ .-]?)?[2-9][0-9]{2}-(?![0-9]{2}00)[0-9]{4}(?![0-9]|[.,-][0-9])"
         ),
         lambda match: _say_phone(match),
+        ("-",),
     ),
-    (re.compile(r"\s*(?:—|--+|–|(?<=\s)-(?=\s))\s*"), _pause_unless_range),
-    (re.compile(r"\[[0-9]+\]"), ""),  # footnote markers
-    (re.compile(r"\s*[()\[\]{}]\s*"), ", "),
+    (re.compile(r"\s*(?:—|--+|–|(?<=\s)-(?=\s))\s*"), _pause_unless_range, ("—", "-", "–")),
+    (re.compile(r"\[[0-9]+\]"), "", ("[",)),  # footnote markers
+    (re.compile(r"\s*[()\[\]{}]\s*"), ", ", tuple("()[]{}")),
 ]
 
 
@@ -597,19 +629,21 @@ _UNITS = (
 )
 
 _NUMBER_RULES: list[Rule] = [
-    (re.compile(r"#(?=[0-9])"), "number "),
+    (re.compile(r"#(?=[0-9])"), "number ", ("#",)),
     (
         re.compile(
             r"(?<![0-9:])(?P<hour>[0-9]{1,2}):(?P<minute>[0-5][0-9])(?![0-9]|:[0-9])"
             rf"(?:{_MERIDIEM})?"
         ),
         _say_time,
+        (":",),
     ),
-    (re.compile(rf"(?<![0-9:.,])(?P<hour>1[0-2]|0?[1-9]){_MERIDIEM}"), _say_time),
-    (re.compile(rf"\b{_MONTH}\s+{_DAY}"), lambda m: _month(m) + " " + _ordinal(m.group("day"))),
+    (re.compile(rf"(?<![0-9:.,])(?P<hour>1[0-2]|0?[1-9]){_MERIDIEM}"), _say_time, ("m", "M")),
+    (re.compile(rf"\b{_MONTH}\s+{_DAY}"), lambda m: _month(m) + " " + _ordinal(m.group("day")), _MONTH_STARTS),
     (
         re.compile(rf"(?<![0-9.,]){_DAY}\s+(?:of\s+)?{_MONTH}"),
         lambda m: "the " + _ordinal(m.group("day")) + " of " + _month(m),
+        _MONTH_STARTS,
     ),
     (
         re.compile(
@@ -618,18 +652,22 @@ _NUMBER_RULES: list[Rule] = [
             r"(?:\s?(?P<scale>thousand|million|billion|trillion)\b|(?P<short>bn|tn|[kKmMBT])\b)?"
         ),
         _say_money,
+        tuple("$€£¥"),
     ),
     (
         re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:st|nd|rd|th)\b"),
         lambda match: _ordinal(match.group(1)),
+        ("st", "nd", "rd", "th"),
     ),
     (
         re.compile(r"(?<![0-9.,])(1[1-9][0-9]0|20[0-9]0)'?s\b"),
         lambda match: _plural(_year(match.group(1))),
+        ("0s", "0's"),
     ),
     (
         re.compile(r"(?<![\w.,'])'?([0-9]0)'?s\b"),
         lambda match: _short_decade(match.group(1)),
+        ("0s", "0's"),
     ),
     (
         re.compile(
@@ -637,38 +675,44 @@ _NUMBER_RULES: list[Rule] = [
             r"(?![0-9]|[.,-][0-9])"
         ),
         _say_range,
+        ("-", "–"),
     ),
-    (re.compile(r"(?<![\w.,/])([0-9]+)/([0-9]+)(?![\w/]|[.,][0-9])"), _say_slash),
+    (re.compile(r"(?<![\w.,/])([0-9]+)/([0-9]+)(?![\w/]|[.,][0-9])"), _say_slash, ("/",)),
     (
         re.compile(r"(?<![\w.])(-?[0-9]+(?:\.[0-9]+)?)\s?°(?:\s?([CF])(?![a-z]))?"),
         lambda match: match.group(1) + _DEGREES[match.group(2) or ""],
+        ("°",),
     ),
     # Ratios: "3:1", "16:9" (a time has two digits after its colon, read above).
-    (re.compile(r"(?<![0-9:.])([0-9]+):([0-9])(?![0-9:])"), lambda m: m.group(1) + " to " + m.group(2)),
+    (re.compile(r"(?<![0-9:.])([0-9]+):([0-9])(?![0-9:])"), lambda m: m.group(1) + " to " + m.group(2), (":",)),
     # "GPT-4" -> "GPT 4", "Q3" -> "Q 3", "5G" -> "5 G": letters and digits are said apart.
-    (re.compile(r"(?<=[A-Za-z])-?(?=[0-9])|(?<=[0-9])(?=[A-Za-z])"), " "),
+    (re.compile(r"(?<=[A-Za-z])-?(?=[0-9])|(?<=[0-9])(?=[A-Za-z])"), " ", _DIGITS),
     (
         re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+){2,})(?![0-9])"),
         lambda match: _version(match.group(1)),
+        (".",),
     ),
     (
         re.compile(
             r"(?<![\w.])(?P<name>[A-Za-z]+)\s(?P<version>[0-9]+\.[0-9]+)(?![0-9]|[.,][0-9])"
         ),
         _say_version,
+        (".",),
     ),
-    (re.compile(r"(?<![\w.,])-(?=[0-9])"), "minus "),
+    (re.compile(r"(?<![\w.,])-(?=[0-9])"), "minus ", ("-",)),
     (
         re.compile(
             r"(?<![0-9.,])(1[1-9][0-9]{2}|20[0-9]{2})"
             rf"(?![0-9]|[.,][0-9]|%|\s?(?:{_UNITS})\b)"
         ),
         lambda match: _year(match.group(1)),
+        _DIGITS,
     ),
     # Every digit the rules above left: "12,500", "3.14", ".5", "42".
     (
         re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|(?<![\w.])\.[0-9]+"),
         lambda match: _number(match.group()),
+        _DIGITS,
     ),
 ]
 
@@ -730,26 +774,27 @@ def letters_dotted(text: str) -> str:
 _PER = frozenset("h hr hour s sec second min minute day week month year yr kg km".split())
 
 _SYMBOL_RULES: list[Rule] = [
-    (re.compile(r"\s*&\s*"), " and "),
-    (re.compile(r"\s*%"), " percent"),
-    (re.compile(r"\s*\+\s*"), " plus "),
-    (re.compile(r"(?<![\w.])@(?=\w)"), "at "),
-    (re.compile(r"\s*@\s*"), " at "),
-    (re.compile(r"\band/or\b"), "and or"),
+    (re.compile(r"\s*&\s*"), " and ", ("&",)),
+    (re.compile(r"\s*%"), " percent", ("%",)),
+    (re.compile(r"\s*\+\s*"), " plus ", ("+",)),
+    (re.compile(r"(?<![\w.])@(?=\w)"), "at ", ("@",)),
+    (re.compile(r"\s*@\s*"), " at ", ("@",)),
+    (re.compile(r"\band/or\b"), "and or", ("and/or",)),
     # "firms/humans" -> "firms or humans"; "km/h" -> "km per h".
     (
         re.compile(r"(?<=[A-Za-z])/([A-Za-z]+)"),
         lambda m: (" per " if m.group(1).lower() in _PER else " or ") + m.group(1),
+        ("/",),
     ),
 ]
 
 _TIDY_RULES: list[Rule] = [
-    (_ODD, " "),
-    (re.compile(r"\s+"), " "),
-    (re.compile(r"\s+([,.!?;:])"), r"\1"),
-    (re.compile(r",(?:\s*,)+"), ","),
-    (re.compile(r",\s*([.!?;:])"), r"\1"),
-    (re.compile(r"(^|[.!?;:]\s)\s*,\s*"), r"\1"),
+    (_ODD, " ", tuple("#*_<>[]{}|~^\\`")),
+    (re.compile(r"\s+"), " ", _ALWAYS),
+    (re.compile(r"\s+([,.!?;:])"), r"\1", _ALWAYS),
+    (re.compile(r",(?:\s*,)+"), ",", (",",)),
+    (re.compile(r",\s*([.!?;:])"), r"\1", (",",)),
+    (re.compile(r"(^|[.!?;:]\s)\s*,\s*"), r"\1", (",",)),
 ]
 
 
