@@ -121,6 +121,7 @@ def _say_time(match: re.Match[str]) -> str:
 
 
 _MERIDIEM = r"\s?(?P<meridiem>[AaPp])(?:\.[Mm]\.|[Mm]\b)"  # "pm", "PM", "p.m."
+_MERIDIEM_STARTS = tuple(letter + after for letter in "AaPp" for after in ".Mm")
 
 _CURRENCIES = {  # symbol: (one, many, one hundredth, many hundredths)
     "$": ("dollar", "dollars", "cent", "cents"),
@@ -253,7 +254,7 @@ _NUMBER_RULES: list[Rule] = [
         _say_time,
         (":",),
     ),
-    (re.compile(rf"(?<![0-9:.,])(?P<hour>1[0-2]|0?[1-9]){_MERIDIEM}"), _say_time, ("m", "M")),
+    (re.compile(rf"(?<![0-9:.,])(?P<hour>1[0-2]|0?[1-9]){_MERIDIEM}"), _say_time, _MERIDIEM_STARTS),
     (re.compile(rf"\b{_MONTH}\s+{_DAY}"), lambda m: _month(m) + " " + _ordinal(m.group("day")), _MONTH_STARTS),
     (
         re.compile(rf"(?<![0-9.,]){_DAY}\s+(?:of\s+)?{_MONTH}"),

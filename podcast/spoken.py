@@ -133,7 +133,7 @@ _ABBREVIATION_RULES: list[Rule] = [
     (
         re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, _ABBREVIATIONS)) + r")(?![\w.])"),
         lambda match: _keep_stop(match, _ABBREVIATIONS[match.group()]),
-        (".", "vs"),
+        tuple(_ABBREVIATIONS),
     ),
     (re.compile(r"\bSt\.(?!\w)"), _say_street_or_saint, ("St.",)),
     (re.compile(r"\bNo\.(?=\s?[0-9])"), "number", ("No.",)),
