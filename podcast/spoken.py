@@ -213,7 +213,8 @@ def speakable(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     text = _normalise_characters(text)
     text, said = _set_aside_lexicon(text, lexicon or {})
     text = _drop_reader_references(text)
-    text = _EMAIL.sub(_say_email, text)
+    if "@" in text:
+        text = _EMAIL.sub(_say_email, text)
     text = _URL.sub(_say_url, text)
     text = _apply(_ABBREVIATION_RULES + _PAUSE_RULES + _NUMBER_RULES, text)
     text = _apply(_SYMBOL_RULES, text)
