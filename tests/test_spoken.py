@@ -165,7 +165,7 @@ def test_no_engine_is_given_an_acronym_it_could_read_as_a_word(engine: str) -> N
     """Every row of the spoken-form table, through the engine's adapter: no all-caps word is left
     for the engine to guess at, except those said as words."""
     from podcast.speech import ENGINES
-    from podcast.spoken import _WORD_ACRONYMS
+    from podcast.letters import _WORD_ACRONYMS
 
     for _written, spoken in SPOKEN_FORMS:
         left = set(re.findall(r"\b[A-Z]{2,}\b", ENGINES[engine].spoken(spoken))) - _WORD_ACRONYMS
