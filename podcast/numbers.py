@@ -74,7 +74,7 @@ def _year(year: str) -> str:
 
 
 def _is_year(number: str) -> bool:
-    return len(number) == 4 and 1100 <= int(number) <= 2099
+    return len(number) == 4 and number.isdigit() and 1100 <= int(number) <= 2099
 
 
 def _plural(words: str) -> str:
