@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import signal
@@ -26,15 +24,16 @@ import time
 import unicodedata
 import warnings
 import wave
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
 
 from podcast.cache import SPEECH, cache_dir, seal, sealed
 from podcast.errors import EngineFallback, SpeechError
 from podcast.spoken import letters_dotted, letters_joined
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 SAMPLE_WIDTH = 2  # bytes: every engine here writes 16-bit mono PCM WAV
 
@@ -334,6 +333,8 @@ def _espeak_library() -> tuple[str, str | None]:
     else:
         if named in ("", espeakng_loader.get_library_path()):
             return espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
+    import ctypes.util  # here, not at the top: a rebuild with nothing to say never needs it
+
     library = ctypes.util.find_library("espeak-ng") if named == "system" else named
     if not library:
         raise SpeechError(f"{ESPEAK_SETTING}=system, but no libespeak-ng is installed (apt-get install libespeak-ng1)")
@@ -515,6 +516,11 @@ def _engine(voice: Voice) -> type[Engine]:
 
 
 def _pool(voices: Iterable[Voice], workers: int) -> ProcessPoolExecutor:
+    # Imported here, as BrokenProcessPool in _result: a rebuild with nothing to say starts no
+    # process, so it need not import them (with ctypes.util, 10-20 ms of its start-up).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -561,6 +567,8 @@ def list_voices(voice: Voice) -> list[VoiceInfo]:
 
 def _result(future: Future):  # type: ignore[type-arg]
     """A worker's result; any failure, including an engine that could not start, as a SpeechError."""
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except SpeechError:
