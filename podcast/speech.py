@@ -209,12 +209,12 @@ class HibariEngine:
     # hibari speaks at 24 kHz; pyttsx3 and piper write 22050 Hz. One rate for all, so that an
     # announcer of another engine joins the same episode.
     RATE = 22050
-    # One worker process with two onnxruntime threads. Two workers of one thread each speak the
-    # real article about twice as fast on two cores, but each holds about 220-280 MB (hibari's
-    # lexicons and tagger): with the build's own process that is over 512 MB. One worker of two
-    # threads speaks at the pace of hibari alone (the bench's floor) in half the memory.
-    WORKERS = 1
-    THREADS = 2
+    # One onnxruntime thread in each of the (at most two) worker processes: the model gains
+    # nothing from a second thread (one process speaks the real article in the same wall time
+    # with one or two), while a second process uses the second core. Each holds about 200 MB
+    # (hibari's lexicons and tagger, the model, one sentence's buffers): a 60-minute digest's
+    # process tree stays under 512 MB with two only thanks to the session options below.
+    THREADS = 1
     # onnxruntime's defaults suit a server: idle threads spin (with two threads on two cores that
     # doubled hibari's CPU time for no gain in wall time), and a memory arena and planned
     # allocations keep the largest sentence's buffers (about 70 MB more at the peak). Measured on
@@ -225,20 +225,35 @@ class HibariEngine:
         self.version()
         if voice.name and voice.name != self.VOICE_ID:
             raise SpeechError(f"hibari speaks only its offline voice {self.VOICE_ID!r}, not {voice.name!r}")
+        self._tts = self._hibari()
+        self._speed = voice.rate / self.NATURAL_RATE
+
+    @classmethod
+    def _hibari(cls) -> "hibari.Hibari":
+        """hibari's synthesiser with our onnxruntime session options.
+
+        hibari 0.2.1 builds its session in `Hibari.__init__` with fixed options and takes none.
+        Building it there and then replacing it costs 0.2 s of CPU at every worker's start and
+        leaves about 20 MB of the first session's heap in the process. So the instance is made
+        without `__init__` and given the four attributes that `__init__` sets in that version
+        (pinned exactly in pyproject.toml): voice, model path, phoneme vocabulary, lazy G2P.
+        """
         import onnxruntime
         from hibari import Hibari
+        from hibari.tts import ASSETS
+        from hibari.voices import voice_path
 
-        self._tts = Hibari(voice=self.VOICE_ID, threads=self.THREADS)
-        # hibari 0.2.1 takes no session options, so its public `sess` is replaced by a session of
-        # the same model with ours (the version is pinned exactly, so the attribute is known).
+        tts = Hibari.__new__(Hibari)
+        tts.voice, tts.model_path, tts._g2p = cls.VOICE_ID, voice_path(cls.VOICE_ID, download_missing=False), None
+        tts.vocab = json.loads(Path(ASSETS, "vocab.json").read_text(encoding="utf-8"))
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = self.THREADS
+        options.intra_op_num_threads = options.inter_op_num_threads = cls.THREADS
         options.log_severity_level = 3
         options.enable_cpu_mem_arena = options.enable_mem_pattern = False
-        for key, value in self.SESSION_CONFIG.items():
+        for key, value in cls.SESSION_CONFIG.items():
             options.add_session_config_entry(key, value)
-        self._tts.sess = onnxruntime.InferenceSession(self._tts.model_path, options, providers=["CPUExecutionProvider"])
-        self._speed = voice.rate / self.NATURAL_RATE
+        tts.sess = onnxruntime.InferenceSession(tts.model_path, options, providers=["CPUExecutionProvider"])
+        return tts
 
     @staticmethod
     def version() -> str:
@@ -605,8 +620,8 @@ def speak(
     if not missing:
         return pieces
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
-    # Engines that hold much memory per process ask for fewer workers (see HibariEngine.WORKERS).
-    most = min([2, os.cpu_count() or 1, *(getattr(ENGINES[v.engine], "WORKERS", 2) for v in voices)])
+    # Never more than two: a hibari worker holds about 200 MB (see HibariEngine.THREADS).
+    most = min(2, os.cpu_count() or 1)
     with _pool(voices, workers or most) as pool:
         with _ctrl_c_held():
             futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
