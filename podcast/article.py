@@ -49,7 +49,6 @@ from pathlib import Path
 
 from podcast.blocks import CONCLUSION_HEADING, PLAIN_LEVEL, Block, is_back_matter_heading, is_furniture_heading
 from podcast.errors import ArticleError
-from podcast.markup import markdown_blocks
 from podcast.plaintext import plain_blocks
 from podcast.reading import MAX_ARTICLE_BYTES, is_markdown, is_url, read_source, title_from_name
 
@@ -101,7 +100,12 @@ def parse_article(text: str, markdown: bool | None = None) -> Article:
     text = _normalise(text).strip()
     if not text:
         raise ArticleError("the article is empty")
-    blocks = markdown_blocks(text) if (is_markdown(text) if markdown is None else markdown) else plain_blocks(text)
+    if is_markdown(text) if markdown is None else markdown:
+        from podcast.markup import markdown_blocks  # here: markdown-it is not imported for plain text
+
+        blocks = markdown_blocks(text)
+    else:
+        blocks = plain_blocks(text)
     blocks = _without_furniture_sections(blocks)
     if not blocks:
         raise ArticleError("the article has no text, only markup and page furniture")

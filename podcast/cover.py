@@ -12,8 +12,10 @@ import hashlib
 import warnings
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 from podcast.cache import COVERS, cache_dir
 from podcast.errors import SettingsError
@@ -60,6 +62,8 @@ def _header(path: Path) -> tuple[str, int, int]:
     twice its pixel limit) or warned about on stderr (DecompressionBombWarning): the size check
     that follows says in one line what is wrong with either, so the warning is not shown.
     """
+    from PIL import Image, UnidentifiedImageError  # here, as in every function that draws: a
+    # rebuild whose covers are all made already does not import Pillow
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -98,6 +102,8 @@ def embedded_cover(cover: Path) -> Path:
     key = hashlib.sha256(f"{_VERSION}\0{EMBEDDED_SIDE}".encode() + data).hexdigest()[:16]
     path = cache_dir(COVERS) / f"{key}-embedded.jpg"
     if not path.exists():
+        from PIL import Image, UnidentifiedImageError
+
         try:
             with Image.open(BytesIO(data)) as image:
                 image.draft("RGB", (EMBEDDED_SIDE, EMBEDDED_SIDE))  # a JPEG decodes at the size wanted
@@ -114,6 +120,8 @@ def embedded_cover(cover: Path) -> Path:
 
 def draw_cover(title: str, side: int = GENERATED_SIDE) -> bytes:
     """A square PNG with `title` in large type, wrapped and shrunk until it fits with a margin."""
+    from PIL import Image, ImageDraw, ImageFont
+
     image = Image.new("RGB", (side, side), BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = side // 10
@@ -135,6 +143,8 @@ def cover_lines(title: str, side: int = GENERATED_SIDE) -> tuple[list[str], int]
 
     A word is broken only when it is wider than the room even at the smallest size.
     """
+    from PIL import Image, ImageDraw, ImageFont
+
     room = side - 2 * (side // 10)
     words = title.split() or ["Podcast"]
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))

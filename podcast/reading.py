@@ -13,14 +13,10 @@ the article among them is a solved problem, so trafilatura does it.
 from __future__ import annotations
 
 import codecs
-import http.client
 import os
 import re
-import socket
 import stat
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -278,6 +274,13 @@ def _fetch(url: str, timeout: float, max_bytes: int) -> Page | ArticleError:
 
 
 def _get(url: str, timeout: float, max_bytes: int) -> Page:
+    # Imported here: only a URL needs them, and http.client (with ssl and email) is a fifth of
+    # a warm rebuild's start-up.
+    import http.client
+    import socket
+    import urllib.error
+    import urllib.request
+
     too_big = f"{url}: is more than {max_bytes:,} bytes, too big for an article page"
     try:
         request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": "text/html, text/plain"})

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import signal
@@ -26,15 +24,16 @@ import time
 import unicodedata
 import warnings
 import wave
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
 
 from podcast.cache import SPEECH, cache_dir, seal, sealed
 from podcast.errors import EngineFallback, SpeechError
 from podcast.spoken import letters_dotted, letters_joined
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 SAMPLE_WIDTH = 2  # bytes: every engine here writes 16-bit mono PCM WAV
 
@@ -210,21 +209,51 @@ class HibariEngine:
     # hibari speaks at 24 kHz; pyttsx3 and piper write 22050 Hz. One rate for all, so that an
     # announcer of another engine joins the same episode.
     RATE = 22050
-    # One worker process with two onnxruntime threads. Two workers of one thread each speak the
-    # real article about twice as fast on two cores, but each holds about 220-280 MB (hibari's
-    # lexicons and tagger): with the build's own process that is over 512 MB. One worker of two
-    # threads speaks at the pace of hibari alone (the bench's floor) in half the memory.
-    WORKERS = 1
-    THREADS = 2
+    # One onnxruntime thread in each of the (at most two) worker processes: the model gains
+    # nothing from a second thread (one process speaks the real article in the same wall time
+    # with one or two), while a second process uses the second core. Each holds about 200 MB
+    # (hibari's lexicons and tagger, the model, one sentence's buffers): a 60-minute digest's
+    # process tree stays under 512 MB with two only thanks to the session options below.
+    THREADS = 1
+    # onnxruntime's defaults suit a server: idle threads spin (with two threads on two cores that
+    # doubled hibari's CPU time for no gain in wall time), and a memory arena and planned
+    # allocations keep the largest sentence's buffers (about 70 MB more at the peak). Measured on
+    # the real article in one process: CPU 8.1 s -> 3.8 s, peak RSS 365 MB -> 292 MB, same audio.
+    SESSION_CONFIG = {"session.intra_op.allow_spinning": "0"}
 
     def __init__(self, voice: Voice) -> None:
         self.version()
         if voice.name and voice.name != self.VOICE_ID:
             raise SpeechError(f"hibari speaks only its offline voice {self.VOICE_ID!r}, not {voice.name!r}")
-        from hibari import Hibari
-
-        self._tts = Hibari(voice=self.VOICE_ID, threads=self.THREADS)
+        self._tts = self._hibari()
         self._speed = voice.rate / self.NATURAL_RATE
+
+    @classmethod
+    def _hibari(cls) -> "hibari.Hibari":
+        """hibari's synthesiser with our onnxruntime session options.
+
+        hibari 0.2.1 builds its session in `Hibari.__init__` with fixed options and takes none.
+        Building it there and then replacing it costs 0.2 s of CPU at every worker's start and
+        leaves about 20 MB of the first session's heap in the process. So the instance is made
+        without `__init__` and given the four attributes that `__init__` sets in that version
+        (pinned exactly in pyproject.toml): voice, model path, phoneme vocabulary, lazy G2P.
+        """
+        import onnxruntime
+        from hibari import Hibari
+        from hibari.tts import ASSETS
+        from hibari.voices import voice_path
+
+        tts = Hibari.__new__(Hibari)
+        tts.voice, tts.model_path, tts._g2p = cls.VOICE_ID, voice_path(cls.VOICE_ID, download_missing=False), None
+        tts.vocab = json.loads(Path(ASSETS, "vocab.json").read_text(encoding="utf-8"))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = cls.THREADS
+        options.log_severity_level = 3
+        options.enable_cpu_mem_arena = options.enable_mem_pattern = False
+        for key, value in cls.SESSION_CONFIG.items():
+            options.add_session_config_entry(key, value)
+        tts.sess = onnxruntime.InferenceSession(tts.model_path, options, providers=["CPUExecutionProvider"])
+        return tts
 
     @staticmethod
     def version() -> str:
@@ -319,6 +348,8 @@ def _espeak_library() -> tuple[str, str | None]:
     else:
         if named in ("", espeakng_loader.get_library_path()):
             return espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
+    import ctypes.util  # here, not at the top: a rebuild with nothing to say never needs it
+
     library = ctypes.util.find_library("espeak-ng") if named == "system" else named
     if not library:
         raise SpeechError(f"{ESPEAK_SETTING}=system, but no libespeak-ng is installed (apt-get install libespeak-ng1)")
@@ -500,6 +531,11 @@ def _engine(voice: Voice) -> type[Engine]:
 
 
 def _pool(voices: Iterable[Voice], workers: int) -> ProcessPoolExecutor:
+    # Imported here, as BrokenProcessPool in _result: a rebuild with nothing to say starts no
+    # process, so it need not import them (with ctypes.util, 10-20 ms of its start-up).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -546,6 +582,8 @@ def list_voices(voice: Voice) -> list[VoiceInfo]:
 
 def _result(future: Future):  # type: ignore[type-arg]
     """A worker's result; any failure, including an engine that could not start, as a SpeechError."""
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except SpeechError:
@@ -582,8 +620,8 @@ def speak(
     if not missing:
         return pieces
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
-    # Engines that hold much memory per process ask for fewer workers (see HibariEngine.WORKERS).
-    most = min([2, os.cpu_count() or 1, *(getattr(ENGINES[v.engine], "WORKERS", 2) for v in voices)])
+    # Never more than two: a hibari worker holds about 200 MB (see HibariEngine.THREADS).
+    most = min(2, os.cpu_count() or 1)
     with _pool(voices, workers or most) as pool:
         with _ctrl_c_held():
             futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
