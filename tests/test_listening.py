@@ -45,8 +45,10 @@ CORPUS = [
 ]
 
 # The most word errors each engine may make on the corpus (219 words; measured here: hibari 0.9%,
-# piper 2.7%, pyttsx3 6.8%), with a margin of a few words.
-LIMITS = {"hibari": 0.03, "piper": 0.05, "pyttsx3": 0.10}
+# piper 2.7%, pyttsx3 6.8%), with a margin of a few words. piper's model adds random noise to
+# every synthesis (hibari's noise is seeded, espeak-ng has none), so its score moves from run to
+# run of a fresh cache: 2.7% and 5.9% were seen on two runs of the same corpus.
+LIMITS = {"hibari": 0.03, "piper": 0.08, "pyttsx3": 0.10}
 
 
 def installed(engine: str) -> bool:
