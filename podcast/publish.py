@@ -193,8 +193,9 @@ def _delete_files(show: Show, entry: Entry) -> None:
 def write_feed(show: Show, entries: list[Entry]) -> dict[str, str]:
     """Regenerate the cover, episodes/feed.xml and episodes/index.html, e.g. after the show's
     settings changed; returns the episodes left out of them as `damaged` found them."""
-    _write_published(_render_published(show, entries))
-    return damaged(show, entries)
+    broken = damaged(show, entries)
+    _write_published(_render_published(show, entries, broken))
+    return broken
 
 
 def discard_damaged(show: Show, slug: str) -> None:
@@ -230,14 +231,13 @@ def sidecars(show: Show, slug: str) -> dict[str, str]:
     return {kind: name for kind, name in names if (show.episodes_dir / name).is_file()}
 
 
-def _render_published(show: Show, entries: list[Entry]) -> list[tuple[Path, bytes]]:
+def _render_published(show: Show, entries: list[Entry], broken: dict[str, str]) -> list[tuple[Path, bytes]]:
     """Every file made from the catalog, in the order they are written: the show's guid (kept
     from its first feed on), the cover before the feed and page that name it. Made before
     anything is written, so a bad setting changes nothing. An episode whose MP3 is damaged or
-    missing is left out of the feed and the page."""
+    missing (`broken`, as `damaged` found it) is left out of the feed and the page."""
     guid = show_guid(show)
     cover = cover_source(show)
-    broken = damaged(show, entries)
     entries = [entry for entry in entries if entry.slug not in broken]
     page = render_page(
         show,
@@ -446,7 +446,7 @@ def _clean(text: str) -> str:
 
 def _save(show: Show, entries: list[Entry]) -> None:
     """Write the catalog, then the cover, feed and page; render first, so a bad setting changes nothing."""
-    files = _render_published(show, entries)
+    files = _render_published(show, entries, damaged(show, entries))
     # One episode a line: still readable and diffable, and written by json's C encoder (an
     # indented dump is pure Python, seconds for a show of a few thousand episodes).
     lines = ",\n".join(json.dumps(_entry_to_json(entry), ensure_ascii=False) for entry in entries)
