@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from num2words import num2words
 
 if TYPE_CHECKING:
-    from podcast.speech import Voice
+    from podcast.engines import Voice
 
 # Threads of one transcription: CI and the developers' machines have two cores.
 THREADS = 2

@@ -49,7 +49,8 @@ from podcast.errors import SpeechError
 from podcast.ffmpeg import ffmpeg
 from podcast.mix import BITRATE, SAMPLE_RATE
 from podcast.narration import Script, read_script
-from podcast.speech import ENGINES, HibariEngine, Request, Voice, speak, wav_seconds
+from podcast.engines import ENGINES, HibariEngine, Voice
+from podcast.speech import Request, speak, wav_seconds
 from podcast.spoken import sentences
 
 REPO = Path(__file__).resolve().parents[1]

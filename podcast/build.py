@@ -26,7 +26,8 @@ from podcast.narration import Script, ignored_files, narrate, narrate_digest, re
 from podcast.publish import Entry, discard_damaged, publish
 from podcast.publish import load_catalog, remove, write_feed
 from podcast.show import Show, load_lexicon
-from podcast.speech import Request, Voice, speak
+from podcast.engines import Voice
+from podcast.speech import Request, speak
 from podcast.transcript import write_sidecars
 
 Progress = Callable[[int, int], None]  # (pieces just finished, pieces in all)

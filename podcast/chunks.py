@@ -17,7 +17,7 @@ from podcast.episode import Sound
 from podcast.errors import AudioError
 from podcast.ffmpeg import limiter, raw_input, run
 from podcast.music import Jingle, fit
-from podcast.speech import SAMPLE_WIDTH
+from podcast.engines import SAMPLE_WIDTH
 
 # A sample-peak limit before the encode; MP3 encoding adds up to about half a dB of true peak
 # on top of it (measured on espeak-ng voices), so the file stays at or below -1 dBTP.

@@ -131,7 +131,8 @@ def script(articles: tuple[str, ...], title: str | None, overwrite: bool, show_d
 @show_option
 def voices(engine: str | None, show_dir: Path) -> None:
     """List the voices the show's speech engine offers."""
-    from podcast.speech import Voice, list_voices
+    from podcast.engines import Voice
+    from podcast.speech import list_voices
 
     show = load_show(show_dir, engine=engine)
     for info in list_voices(Voice(show.engine, show.voice, show.rate, show.language)):

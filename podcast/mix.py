@@ -43,7 +43,7 @@ from podcast.music import (
     jingle,
 )
 from podcast.narration import Script
-from podcast.speech import SAMPLE_WIDTH
+from podcast.engines import SAMPLE_WIDTH
 from podcast.tags import Provenance, join, read_provenance
 
 # Pauses between pieces, in seconds: each boundary of the structure gets a longer one.

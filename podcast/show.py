@@ -87,7 +87,7 @@ class Show:
     explicit: bool = False
     # Where episodes/ is reachable by podcast apps; the default is `podcast serve`'s.
     base_url: str = "http://127.0.0.1:8000/"
-    engine: str = ""  # empty: hibari for English, pyttsx3 for other languages (speech.choose_engine)
+    engine: str = ""  # empty: hibari for English, pyttsx3 for other languages (engines.choose_engine)
     voice: str = ""  # empty: the engine's default voice for `language`
     rate: int = 165  # words a minute: a podcast pace
     # A second voice for the announcements: welcome, "Takeaway three: ...", goodbye. A voice id

@@ -21,7 +21,7 @@ import pytest
 from podcast.article import Article, Takeaway, load_article
 from podcast.narration import narrate, write_script
 from podcast.errors import SpeechError
-from podcast.speech import ENGINES
+from podcast.engines import ENGINES
 from podcast.spoken import sentences
 
 REPO = Path(__file__).resolve().parents[1]

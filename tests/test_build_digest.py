@@ -15,7 +15,8 @@ from mutagen.id3 import ID3
 
 from podcast.cli import cli
 from podcast.narration import read_script
-from podcast.speech import HibariEngine, PiperEngine, Pyttsx3Engine, Voice, cache_path
+from podcast.engines import HibariEngine, PiperEngine, Pyttsx3Engine, Voice
+from podcast.speech import cache_path
 
 PAGES = Path(__file__).parent / "pages"
 NOTES = "# Kitchen notes\n\nWhat a week of cooking taught us.\n\n## Salt early\n\nIt seasons the inside.\n"

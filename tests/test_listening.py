@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from podcast.speech import ENGINES, Voice
+from podcast.engines import ENGINES, Voice
 from podcast.spoken import speakable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

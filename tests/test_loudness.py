@@ -16,7 +16,7 @@ import pytest
 from podcast.build import build
 from podcast.mix import ffmpeg
 from podcast.show import load_show
-from podcast.speech import ENGINES
+from podcast.engines import ENGINES
 
 SEGMENTS = {
     "00-intro.txt": "# Introduction\n\nWelcome to the loudness test. Every engine must come out at the same level.\n",

@@ -16,7 +16,8 @@ from podcast.ffmpeg import ffmpeg
 from podcast.mix import EDGE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, mix
 from podcast.music import CHIME_LEAD, CHIME_LUFS, CHIME_SECONDS, MUSIC_SOLO
 from podcast.narration import Script
-from podcast.speech import Request, Voice, speak, wav_seconds
+from podcast.engines import Voice
+from podcast.speech import Request, speak, wav_seconds
 
 SEGMENTS = {
     "Introduction": [["Welcome to the test show.", "Two chapters follow."]],

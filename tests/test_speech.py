@@ -9,18 +9,8 @@ import pytest
 
 from podcast.errors import SpeechError
 from podcast.errors import EngineFallback
-from podcast.speech import (
-    ESPEAK_SETTING,
-    HibariEngine,
-    Pyttsx3Engine,
-    Request,
-    Voice,
-    cache_path,
-    choose_engine,
-    list_voices,
-    speak,
-    wav_seconds,
-)
+from podcast.engines import ESPEAK_SETTING, HibariEngine, Pyttsx3Engine, Voice, choose_engine
+from podcast.speech import Request, cache_path, list_voices, speak, wav_seconds
 
 VOICE = Voice(engine="pyttsx3")
 

@@ -154,7 +154,7 @@ ADAPTED = [
 
 @pytest.mark.parametrize(("spoken", "espeak", "hibari"), ADAPTED)
 def test_each_engine_adapter_gives_its_engine_the_form_it_says_right(spoken: str, espeak: str, hibari: str) -> None:
-    from podcast.speech import ENGINES
+    from podcast.engines import ENGINES
 
     assert ENGINES["pyttsx3"].spoken(spoken) == ENGINES["piper"].spoken(spoken) == espeak
     assert ENGINES["hibari"].spoken(spoken) == hibari
@@ -164,7 +164,7 @@ def test_each_engine_adapter_gives_its_engine_the_form_it_says_right(spoken: str
 def test_no_engine_is_given_an_acronym_it_could_read_as_a_word(engine: str) -> None:
     """Every row of the spoken-form table, through the engine's adapter: no all-caps word is left
     for the engine to guess at, except those said as words."""
-    from podcast.speech import ENGINES
+    from podcast.engines import ENGINES
     from podcast.letters import _WORD_ACRONYMS
 
     for _written, spoken in SPOKEN_FORMS:
