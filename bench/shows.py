@@ -87,7 +87,8 @@ def timed_build(template: Path, work: Path, article: Path) -> tuple[float, float
 
 def catalog_seconds(folder: Path, episodes: int) -> float:
     """CPU seconds to read a catalog of `episodes` and write it back with its feed and page."""
-    from podcast.publish import _save, load_catalog
+    from podcast.catalog import load_catalog
+    from podcast.publish import _save
     from podcast.show import load_show
 
     show = load_show(make_show(folder, episodes))

@@ -23,8 +23,8 @@ from podcast.files import locked, room_reported, staged
 from podcast.episode import Sound, SpokenSegment, Tags
 from podcast.mix import mix
 from podcast.narration import Script, ignored_files, narrate, narrate_digest, read_script, recorded_sources, slugify, write_script
-from podcast.publish import Entry, discard_damaged, publish
-from podcast.publish import load_catalog, remove, write_feed
+from podcast.catalog import Entry, load_catalog
+from podcast.publish import discard_damaged, publish, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.engines import Voice
 from podcast.speech import Request, speak

@@ -143,7 +143,7 @@ def voices(engine: str | None, show_dir: Path) -> None:
 @show_option
 def episodes(show_dir: Path) -> None:
     """List the published episodes, newest first."""
-    from podcast.publish import load_catalog, numbered_newest_first
+    from podcast.catalog import load_catalog, numbered_newest_first
 
     for number, entry in numbered_newest_first(load_catalog(load_show(show_dir))):
         minutes, seconds = divmod(round(entry.duration), 60)

@@ -22,7 +22,7 @@ from typing import Callable, NamedTuple, Protocol
 
 from podcast.errors import RemoteError, SettingsError
 from podcast.page import PAGE_FILE
-from podcast.publish import FEED_FILE
+from podcast.rss import FEED_FILE
 from podcast.show import PublishTarget, Show
 
 HTACCESS = ".htaccess"  # Apache's cache rules, for web servers fed by a folder or rsync

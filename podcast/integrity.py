@@ -12,7 +12,7 @@ from podcast.files import atomic_write
 from podcast.show import Show
 
 if TYPE_CHECKING:
-    from podcast.publish import Entry
+    from podcast.catalog import Entry
 
 # In the show folder, not published: the size, modification time and SHA-256 each published MP3
 # had when it was last read, so a file neither changed is trusted without reading it again.

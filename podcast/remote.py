@@ -35,7 +35,8 @@ from podcast.destinations import (
 from podcast.errors import RemoteError, SettingsError
 from podcast.files import link_tree, locked
 from podcast.page import PAGE_FILE
-from podcast.publish import CATALOG_FILE, FEED_FILE
+from podcast.catalog import CATALOG_FILE
+from podcast.rss import FEED_FILE
 from podcast.show import PublishTarget, Show
 
 PAGES = (PAGE_FILE, CATALOG_FILE)  # sent with the cover, after the media

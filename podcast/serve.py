@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from podcast.errors import ServeError
-from podcast.publish import FEED_FILE
+from podcast.rss import FEED_FILE
 from podcast.show import Show
 
 CHUNK = 64 * 1024  # bytes read and sent at a time: an MP3 is never held in memory whole

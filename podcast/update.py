@@ -24,7 +24,7 @@ from podcast.errors import ArticleError, BusyError, PodcastError, SourceError
 from podcast.reading import html_to_markdown, is_url
 from podcast.feeds import DEADLINE, Fetched, Item, fetch_feed
 from podcast.files import locked
-from podcast.publish import Entry, load_catalog
+from podcast.catalog import Entry, load_catalog
 from podcast.show import Show
 from podcast.sources import SOURCES_FILE, Seen, Status, load_seen, load_sources, load_status, now_text, save_seen, save_status
 

@@ -28,7 +28,7 @@ import pytest
 import webvtt
 
 from podcast.build import build
-from podcast.publish import Entry
+from podcast.catalog import Entry
 from podcast.show import Show, load_show
 
 ARTICLE = """# Two quick points

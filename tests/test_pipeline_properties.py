@@ -19,7 +19,8 @@ from podcast.article import parse_article
 from podcast.errors import ArticleError
 from podcast.episode import Chapter
 from podcast.narration import narrate
-from podcast.publish import Entry, render_feed
+from podcast.catalog import Entry
+from podcast.rss import render_feed
 from podcast.show import Show
 
 # Any characters at all (surrogates included), and articles shaped like digests made of them,

@@ -24,7 +24,9 @@ from hypothesis import strategies as st
 from podcast.cover import generated_cover
 from podcast.errors import PublishError, SettingsError
 from podcast.episode import Chapter, Episode
-from podcast.publish import Entry, load_catalog, missing_settings, podcast_guid, publish, remove, render_feed, write_feed
+from podcast.catalog import Entry, load_catalog
+from podcast.publish import missing_settings, publish, remove, write_feed
+from podcast.rss import podcast_guid, render_feed
 from podcast.show import APPLE_CATEGORIES, Show
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"

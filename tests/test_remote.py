@@ -19,7 +19,7 @@ from podcast.build import build, remove_episode
 from podcast.cli import cli
 from podcast.destinations import DIGESTS, Stat, destination
 from podcast.errors import SettingsError
-from podcast.publish import FEED_FILE as FEED
+from podcast.rss import FEED_FILE as FEED
 from podcast.remote import Plan, feed_without, make_plan
 from podcast.show import PublishTarget, load_show
 
