@@ -40,6 +40,10 @@ class Entry:
     # What it was made from (file paths, URLs; see narration.Script.sources); () in catalogs
     # written before sources were recorded.
     sources: tuple[str, ...] = ()
+    # Its episode number (itunes:episode, shown by apps and the page), given once when first
+    # published, so removing or dropping older episodes never renumbers the rest; 0 in catalogs
+    # written before numbers were recorded (see `numbered`).
+    number: int = 0
 
     @property
     def filename(self) -> str:
@@ -96,13 +100,31 @@ def retained(show: Show, entries: list[Entry], now: datetime) -> list[Entry]:
     return [entry for entry in entries if entry.slug in slugs]
 
 
-def numbered_newest_first(entries: list[Entry]) -> list[tuple[int, Entry]]:
-    """Entries with their episode numbers, newest first.
+def numbered(entries: list[Entry]) -> list[Entry]:
+    """The entries, in catalog order, each with its episode number recorded. One without (from a
+    catalog written before numbers were recorded) gets its place in publication order, the
+    number it was shown with then; entries published in the same second keep catalog order.
 
-    Numbers count publications, oldest first; entries published in the same second keep
-    catalog order, so the later-added one is the newer.
+    >>> day = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    >>> old = [Entry(slug, "", "", "", day + timedelta(days=days), 0, 0, ()) for slug, days in [("b", 1), ("a", 0)]]
+    >>> [(entry.slug, entry.number) for entry in numbered(old)]
+    [('b', 2), ('a', 1)]
     """
-    return list(reversed(list(enumerate(sorted(entries, key=lambda entry: entry.published), start=1))))
+    by_date = sorted(range(len(entries)), key=lambda index: entries[index].published)
+    place = {index: position for position, index in enumerate(by_date, start=1)}
+    return [entry if entry.number else dataclasses.replace(entry, number=place[index]) for index, entry in enumerate(entries)]
+
+
+def next_number(entries: list[Entry]) -> int:
+    """The episode number of a new episode: one more than the highest in the catalog."""
+    return max((entry.number for entry in numbered(entries)), default=0) + 1
+
+
+def numbered_newest_first(entries: list[Entry]) -> list[tuple[int, Entry]]:
+    """Entries with their episode numbers, newest first (published in the same second: the
+    later-added one is the newer)."""
+    newest_first = reversed(sorted(numbered(entries), key=lambda entry: entry.published))
+    return [(entry.number, entry) for entry in newest_first]
 
 
 def _entry_to_json(entry: Entry) -> dict[str, object]:
@@ -136,6 +158,7 @@ def _entry_from_json(item: Any) -> Entry:
             for chapter in _typed(item, "chapters", list)
         ),
         sources=tuple(_typed({"source": s}, "source", str) for s in (_typed(item, "sources", list) if "sources" in item else [])),
+        number=_typed(item, "number", int) if "number" in item else 0,
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from podcast.catalog import Entry, load_catalog, numbered_newest_first, retained, write_catalog
+from podcast.catalog import Entry, load_catalog, next_number, numbered, numbered_newest_first, retained, write_catalog
 from podcast.cover import cover_source, published_name
 from podcast.episode import Episode
 from podcast.errors import PublishError
@@ -42,7 +42,7 @@ def publish(show: Show, episode: Episode, now: datetime | None = None, sources: 
         raise PublishError(f"{episode.path}: cannot publish it ({error.strerror})") from None
     if size < 0:
         raise PublishError(f"{episode.path}: cannot publish it (it is gone)")
-    entries = load_catalog(show)
+    entries = numbered(load_catalog(show))  # recorded now, so no later removal renumbers them
     previous = next((entry for entry in entries if entry.slug == episode.slug), None)
     published = (now if now is not None else datetime.now(timezone.utc)).astimezone(timezone.utc)
     entry = Entry(
@@ -57,6 +57,7 @@ def publish(show: Show, episode: Episode, now: datetime | None = None, sources: 
         chapters=episode.chapters,
         sha256=sha256,
         sources=sources or (previous.sources if previous else ()),
+        number=previous.number if previous else next_number(entries),
     )
     if previous:
         entries[entries.index(previous)] = entry
@@ -76,7 +77,7 @@ def remove(show: Show, slug: str) -> Entry:
 
     The files go last, so the feed never names a file that is already gone.
     """
-    entries = load_catalog(show)
+    entries = numbered(load_catalog(show))  # recorded now, so no later removal renumbers them
     entry = next((entry for entry in entries if entry.slug == slug), None)
     if entry is None:
         known = ", ".join(entry.slug for entry in entries) or "none"

@@ -724,3 +724,35 @@ def test_the_feed_and_page_list_the_newest_feed_limit_episodes_and_stay_light(tm
     assert feed.entries[-1].title == "Episode 700: the title of an article"
     page = (show.episodes_dir / "index.html").read_bytes()
     assert len(page) < 1_000_000 and page.count(b"<article") == 300
+
+
+@pytest.mark.parametrize(
+    ("settings", "removed", "numbers"),
+    [
+        ({}, "e1", {"e0": "1", "e2": "3", "e3": "4", "e4": "5"}),  # a gap, as apps expect: e2 stays episode 3
+        ({}, None, {"e0": "1", "e1": "2", "e2": "3", "e3": "4", "e4": "5"}),
+        ({"keep": 2}, None, {"e3": "4", "e4": "5"}),  # dropping old episodes renumbers none
+        ({"keep": 2}, "e3", {"e2": "3", "e4": "4"}),  # the newest number, unpublished, is given again
+    ],
+)
+def test_an_episode_keeps_its_number_when_others_go(tmp_path, settings, removed, numbers):
+    show = make_show(tmp_path, **settings)
+    for number in range(4):
+        publish(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
+    if removed:
+        remove(show, removed)
+    publish(show, make_episode(show, "e4"), now=JAN_1 + timedelta(days=4))
+    slugs = {entry.guid: entry.slug for entry in load_catalog(show)}
+    assert {slugs[item.id]: item.itunes_episode for item in parse(show).entries} == numbers
+
+
+def test_a_catalog_from_before_episode_numbers_keeps_the_numbers_it_showed(tmp_path):
+    show = make_show(tmp_path)
+    for number in range(3):
+        publish(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
+    catalog = show.episodes_dir / "catalog.json"
+    catalog.write_text(re.sub(r', "number": \d+', "", catalog.read_text(encoding="utf-8")), encoding="utf-8")
+    assert {entry.number for entry in load_catalog(show)} == {0}  # as an older version wrote it
+    remove(show, "e0")
+    assert [(entry.slug, entry.number) for entry in load_catalog(show)] == [("e1", 2), ("e2", 3)]
+    assert [item.itunes_episode for item in parse(show).entries] == ["3", "2"]
