@@ -233,6 +233,20 @@ def _ctrl_c_held() -> Iterator[None]:
         signal.raise_signal(signal.SIGINT)
 
 
+def _workers(cores: int, load: float) -> int:
+    """How many worker processes to speak with: two where a second core is idle, else one.
+
+    Never more than two: a hibari worker holds about 200 MB (see HibariEngine.THREADS). Each
+    worker pays its own start-up (about 1.1 s of CPU for hibari: imports, model, lexicons), so
+    a second one makes a build faster only with a core of its own; on a busy machine it made
+    the build slower, in wall time and CPU time alike. `load` is the 1-minute load average.
+
+    >>> _workers(2, 0.3), _workers(2, 0.8), _workers(1, 0.0), _workers(8, 5.0), _workers(2, 4.0)
+    (2, 1, 1, 2, 1)
+    """
+    return max(1, min(2, cores, round(cores - load)))
+
+
 def list_voices(voice: Voice) -> list[VoiceInfo]:
     """The voices `voice.engine` offers on this machine."""
     voice = choose_engine(voice)
@@ -293,10 +307,12 @@ def speak(
 def _synthesized(missing: dict[Path, Request], progress: Callable[[int], None], workers: int | None) -> dict[Path, str]:
     """Synthesise every missing request into its path, in worker processes; their SHA-256s."""
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
-    # Never more than two: a hibari worker holds about 200 MB (see HibariEngine.THREADS).
-    most = min(2, os.cpu_count() or 1)
     digests: dict[Path, str] = {}
-    with _pool(voices, workers or most) as pool:
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # a system without one: as if idle
+        load = 0.0
+    with _pool(voices, workers or _workers(os.cpu_count() or 1, load)) as pool:
         with _ctrl_c_held():
             futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
         try:
