@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-SPEECH = "speech"  # one WAV per sentence, voice and engine build
+SPEECH = "speech"  # one WAV per sentence, voice and engine build, and its span (see podcast.trim)
 CHUNKS = "mp3"  # one encoded MP3 chunk per segment's audio, gain and settings
 COVERS = "covers"  # covers drawn from a title, and covers scaled for the MP3
 

@@ -10,12 +10,11 @@ match, and finds the span again otherwise (an older cache, a damaged or changed 
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from podcast.cache import seal, sealed
@@ -55,7 +54,7 @@ def span(wav: Path, digest: str) -> Span:
 def record_span(wav: Path, data: bytes, digest: str) -> Span:
     """Find the span of the WAV `data` (the bytes of `wav`, SHA-256 `digest`) and record it."""
     found = find_span(data, wav)
-    record = json.dumps({"wav": digest, "recipe": _RECIPE, **dataclasses.asdict(found)}).encode()
+    record = json.dumps({"wav": digest, "recipe": _RECIPE, **asdict(found)}).encode()
     path = _record_path(wav)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(record)
@@ -68,9 +67,9 @@ def find_span(data: bytes, wav: Path) -> Span:
     """Where the sound of a 16-bit mono WAV starts and ends: what pydub finds quieter than
     SILENCE_DBFS at each end is cut, up to FADE_MS before the sound (the fade's room). `wav`
     names it in an error."""
+    sound = _segment(io.BytesIO(data), wav)  # pydub imported there, its warning silenced
     from pydub.silence import detect_leading_silence
 
-    sound = _segment(io.BytesIO(data), wav)
     lead = detect_leading_silence(sound, SILENCE_DBFS)
     trail = detect_leading_silence(sound.reverse(), SILENCE_DBFS)
     start, end = (max(lead - FADE_MS, 0), len(sound) - max(trail - FADE_MS, 0)) if lead + trail < len(sound) else (0, len(sound))
