@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-SPEECH = "speech"  # one WAV per sentence, voice and engine build
+SPEECH = "speech"  # one WAV per sentence, voice and engine build, and its span (see podcast.trim)
 CHUNKS = "mp3"  # one encoded MP3 chunk per segment's audio, gain and settings
 COVERS = "covers"  # covers drawn from a title, and covers scaled for the MP3
 
@@ -26,11 +26,22 @@ def cache_dir(kind: str) -> Path:
 def sealed(path: Path) -> bytes | None:
     """The entry's bytes if they are the ones sealed when it was made; None if it is missing,
     unsealed or damaged."""
+    found = _checked(path)
+    return None if found is None else found[0]
+
+
+def sealed_digest(path: Path) -> str | None:
+    """The SHA-256 (hex) of the entry's bytes if they are the ones sealed; None as for `sealed`."""
+    found = _checked(path)
+    return None if found is None else found[1]
+
+
+def _checked(path: Path) -> tuple[bytes, str] | None:
     try:
-        data, seal = path.read_bytes(), _seal(path).read_text(encoding="ascii")
+        data, seal = path.read_bytes(), _seal(path).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return data if hashlib.sha256(data).hexdigest() == seal.strip() else None
+    return (data, seal) if hashlib.sha256(data).hexdigest() == seal else None
 
 
 def seal(path: Path, data: bytes) -> None:

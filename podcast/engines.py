@@ -243,13 +243,9 @@ class HibariEngine:
 
     @staticmethod
     def version() -> str:
-        from importlib.metadata import PackageNotFoundError, version
         from importlib.util import find_spec
 
-        try:
-            found = version("hibari-tts")
-        except PackageNotFoundError:
-            found = ""
+        found = _installed_version("hibari-tts")
         if not found or find_spec("onnxruntime") is None:
             raise SpeechError("the hibari engine is not installed: pip install hibari-tts")
         return f"hibari-tts-{found}"
@@ -264,6 +260,22 @@ class HibariEngine:
 
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(self.VOICE_ID, "Heart (hibari, Kokoro-82M distilled)", ("en-us",), "female")]
+
+
+def _installed_version(distribution: str) -> str:
+    """The version of an installed distribution, "" if there is none: the first on sys.path, as
+    importlib.metadata finds it, read from the name of its `name-version.dist-info` folder (pip
+    installs a wheel so). Importing importlib.metadata (it brings the email package) was an
+    eighth of a rebuild with nothing to do, and the default voice asks this twice a build."""
+    import sys
+
+    prefix = re.sub(r"[-_.]+", "_", distribution).lower() + "-"
+    for entry in sys.path:
+        with contextlib.suppress(OSError), os.scandir(entry or ".") as found:
+            for name in sorted(item.name for item in found):
+                if name.lower().startswith(prefix) and name.endswith(".dist-info"):
+                    return name[len(prefix) : -len(".dist-info")]
+    return ""
 
 
 # The engine registry: a new engine is one class and one entry here.

@@ -13,16 +13,9 @@ import json
 import os
 import subprocess
 import tempfile
-import warnings
 import wave
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-with warnings.catch_warnings():
-    # pydub warns at import when ffmpeg is not on PATH; `ffmpeg()` finds one before encoding.
-    warnings.simplefilter("ignore", RuntimeWarning)
-    from pydub import AudioSegment
-    from pydub.silence import detect_leading_silence
 
 from podcast.chunks import ENCODERS, LIMIT_DBFS, MP3_DELAY, MP3_LEVEL_LOSS_DB, chunk, placer
 from podcast.episode import Chapter, Cue, Episode, Sound, SpokenSegment, Tags
@@ -45,14 +38,13 @@ from podcast.music import (
 from podcast.narration import Script
 from podcast.engines import SAMPLE_WIDTH
 from podcast.tags import Provenance, join, read_provenance
+from podcast.trim import FADE_MS, SILENCE_DBFS, span, trimmed
 
 # Pauses between pieces, in seconds: each boundary of the structure gets a longer one.
 SENTENCE_PAUSE = 0.35
 PARAGRAPH_PAUSE = 0.7
 SEGMENT_PAUSE = 1.2
 EDGE_PAUSE = 0.4  # before the first word and after the last
-FADE_MS = 5  # around every cut, so no join clicks
-SILENCE_DBFS = -50.0  # quieter than this at a piece's ends is the engine's padding
 # The defaults, as the benchmark's floor encodes with them.
 BITRATE = f"{Sound.bitrate}k"
 SAMPLE_RATE = Sound.sample_rate
@@ -110,8 +102,11 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
                 for sentence_index, piece in enumerate(paragraph):
                     if paragraph_index or sentence_index:
                         add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
-                    first = frames
-                    add(_trimmed(piece.wav, frame_rate))
+                    first, where = frames, span(piece.wav, piece.digest)
+                    if encoded:  # only its length counts: where its cue and the next piece go
+                        frames += where.frames
+                    else:
+                        add(trimmed(piece.wav, where, frame_rate))
                     cues.append((piece.text, first, frames))
         music: list[tuple[Jingle, float]] = []
         if outro:
@@ -202,18 +197,6 @@ def _frame_rate(spoken: list[SpokenSegment]) -> int:
     raise AudioError("there is nothing to say in this episode")
 
 
-def _trimmed(wav: Path, frame_rate: int) -> bytes:
-    """A piece without the engine's leading and trailing padding, faded in and out over a few ms."""
-    sound = AudioSegment.from_wav(wav)
-    if sound.frame_rate != frame_rate or sound.channels != 1 or sound.sample_width != SAMPLE_WIDTH:
-        raise AudioError(f"{wav}: not {frame_rate} Hz 16-bit mono like the other speech pieces")
-    lead = detect_leading_silence(sound, SILENCE_DBFS)
-    trail = detect_leading_silence(sound.reverse(), SILENCE_DBFS)
-    if lead + trail < len(sound):
-        sound = sound[max(lead - FADE_MS, 0) : len(sound) - max(trail - FADE_MS, 0)]
-    return sound.fade_in(FADE_MS).fade_out(FADE_MS).raw_data
-
-
 def _fingerprint(spoken: list[SpokenSegment], frame_rate: int, title: str, tags: Tags, sound: Sound) -> str:
     """Everything the MP3 file is made from: each piece's audio and where it goes, the settings,
     tags, cover and music. Same fingerprint, same file, so no need to join or encode again."""
@@ -222,8 +205,9 @@ def _fingerprint(spoken: list[SpokenSegment], frame_rate: int, title: str, tags:
     settings = [frame_rate, dataclasses.astuple(sound), _RECIPE, title, tags.show, tags.author, tags.year,
                 tags.cover and tags.cover.suffix]
     digest.update(json.dumps([settings, layout], default=str).encode("utf-8"))
-    pieces = [piece.wav for segment in spoken for paragraph in segment.paragraphs for piece in paragraph]
-    for source in (*pieces, tags.cover, sound.intro, sound.outro):
+    for piece in (piece for segment in spoken for paragraph in segment.paragraphs for piece in paragraph):
+        digest.update(bytes.fromhex(piece.digest))  # its bytes' SHA-256, checked against its seal by `speak`
+    for source in (tags.cover, sound.intro, sound.outro):
         digest.update(hashlib.sha256(source.read_bytes() if source else b"").digest())
     return digest.hexdigest()
 

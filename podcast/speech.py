@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from podcast.cache import SPEECH, cache_dir, seal, sealed
+from podcast.cache import SPEECH, cache_dir, seal, sealed_digest
 from podcast.engines import ENGINES, SAMPLE_WIDTH, Engine, Voice, VoiceInfo, choose_engine
 from podcast.errors import SpeechError
+from podcast.trim import record_span
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,10 +34,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Piece:
-    """One synthesised sentence: its text and its WAV in the cache."""
+    """One synthesised sentence: its text, its WAV in the cache and that WAV's SHA-256 (hex), as
+    checked against its seal when it was found or made."""
 
     text: str
     wav: Path
+    digest: str
 
 
 def cache_path(text: str, voice: Voice, engine_version: str) -> Path:
@@ -82,12 +85,12 @@ def plausible(text: str, seconds: float, rate: int) -> bool:
     return expected * 0.25 <= seconds <= expected * 4 + 2 + spelled * 3 * 60 / rate
 
 
-def _usable(wav: Path) -> bool:
-    """Whether a cache entry is the WAV that was synthesised and checked for its text: its bytes
-    match the seal written when it was made. A damaged one is made again, never used: cut
-    short (with its header fixed or not), zeroed behind an intact header, or another
+def _usable(wav: Path) -> str | None:
+    """The SHA-256 of a cache entry if it is the WAV that was synthesised and checked for its
+    text: its bytes match the seal written when it was made. A damaged one is made again, never
+    used: cut short (with its header fixed or not), zeroed behind an intact header, or another
     sentence's WAV under its name."""
-    return sealed(wav) is not None
+    return sealed_digest(wav)
 
 
 # --- inside a worker process -------------------------------------------------------------
@@ -142,8 +145,10 @@ def _engine_in_worker(voice: Voice) -> Engine:
     return _worker_engines[voice]
 
 
-def _synthesize(text: str, target: Path, voice: Voice) -> None:
-    """Synthesise into a temporary file beside `target`, check it, then rename it into place."""
+def _synthesize(text: str, target: Path, voice: Voice) -> str:
+    """Synthesise into a temporary file beside `target`, check it, then rename it into place;
+    returns its SHA-256. Its span (see podcast.trim) is recorded here too, while the other
+    worker still speaks, rather than by the mix after the last sentence."""
     engine = _engine_in_worker(voice)
     rate = voice.rate
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -153,9 +158,12 @@ def _synthesize(text: str, target: Path, voice: Voice) -> None:
         engine.synthesize(text, temporary)
         seconds = wav_seconds(temporary)
         if seconds is not None and plausible(text, seconds, rate):
-            seal(target, temporary.read_bytes())
+            data = temporary.read_bytes()
+            seal(target, data)
             os.replace(temporary, target)
-            return
+            digest = hashlib.sha256(data).hexdigest()
+            record_span(target, data, digest)
+            return digest
     temporary.unlink(missing_ok=True)
     found = "no audio" if seconds is None else f"{seconds:.1f} s of audio"
     raise SpeechError(f"the engine produced {found} for {len(text.split())} words")
@@ -225,6 +233,20 @@ def _ctrl_c_held() -> Iterator[None]:
         signal.raise_signal(signal.SIGINT)
 
 
+def _workers(cores: int, load: float) -> int:
+    """How many worker processes to speak with: two where a second core is idle, else one.
+
+    Never more than two: a hibari worker holds about 200 MB (see HibariEngine.THREADS). Each
+    worker pays its own start-up (about 1.1 s of CPU for hibari: imports, model, lexicons), so
+    a second one makes a build faster only with a core of its own; on a busy machine it made
+    the build slower, in wall time and CPU time alike. `load` is the 1-minute load average.
+
+    >>> _workers(2, 0.3), _workers(2, 0.8), _workers(1, 0.0), _workers(8, 5.0), _workers(2, 4.0)
+    (2, 1, 1, 2, 1)
+    """
+    return max(1, min(2, cores, round(cores - load)))
+
+
 def list_voices(voice: Voice) -> list[VoiceInfo]:
     """The voices `voice.engine` offers on this machine."""
     voice = choose_engine(voice)
@@ -266,28 +288,41 @@ def speak(
     versions = {name: engine.version() for name, engine in engines.items()}
     # What each engine is given: the script's text through its adapter. The cache is keyed on it.
     said = [engines[r.voice.engine].spoken(r.text) for r in requests]
-    pieces = [Piece(r.text, cache_path(text, r.voice, versions[r.voice.engine])) for r, text in zip(requests, said)]
+    wavs = [cache_path(text, r.voice, versions[r.voice.engine]) for r, text in zip(requests, said)]
+    digests: dict[Path, str] = {}
     missing: dict[Path, Request] = {}
-    for request, text, piece in zip(requests, said, pieces):
-        if piece.wav not in missing and not _usable(piece.wav):
-            missing[piece.wav] = replace(request, text=text)
-    progress(len(pieces) - len(missing))
-    if not missing:
-        return pieces
+    for request, text, wav in zip(requests, said, wavs):
+        if wav not in digests and wav not in missing:
+            digest = _usable(wav)
+            if digest is None:
+                missing[wav] = replace(request, text=text)
+            else:
+                digests[wav] = digest
+    progress(len(wavs) - len(missing))
+    if missing:
+        digests.update(_synthesized(missing, progress, workers))
+    return [Piece(r.text, wav, digests[wav]) for r, wav in zip(requests, wavs)]
+
+
+def _synthesized(missing: dict[Path, Request], progress: Callable[[int], None], workers: int | None) -> dict[Path, str]:
+    """Synthesise every missing request into its path, in worker processes; their SHA-256s."""
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
-    # Never more than two: a hibari worker holds about 200 MB (see HibariEngine.THREADS).
-    most = min(2, os.cpu_count() or 1)
-    with _pool(voices, workers or most) as pool:
+    digests: dict[Path, str] = {}
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # a system without one: as if idle
+        load = 0.0
+    with _pool(voices, workers or _workers(os.cpu_count() or 1, load)) as pool:
         with _ctrl_c_held():
             futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
         try:
             for path, future in futures.items():
                 try:
-                    _result(future)
+                    digests[path] = _result(future)
                 except SpeechError as error:
                     raise SpeechError(f"speech failed in {missing[path].segment!r}: {error}") from None
                 progress(1)
         except BaseException:  # a failed sentence or Ctrl-C: the pool ends without speaking the rest
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return pieces
+    return digests

@@ -253,3 +253,16 @@ def test_a_library_that_is_not_espeak_ng_is_refused_in_one_line(monkeypatch: pyt
     monkeypatch.setenv(ESPEAK_SETTING, ctypes.util.find_library("z") or "libz.so.1")
     with pytest.raises(SpeechError, match=r"is not a usable libespeak-ng \(.*espeak_Info"):
         speak([Request("Never spoken either.", "A")], VOICE)
+
+
+@pytest.mark.parametrize("distribution", ["hibari-tts", "onnxruntime", "pydub", "click", "no-such-distribution"])
+def test_an_engine_version_is_the_one_importlib_metadata_finds(distribution: str) -> None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from podcast.engines import _installed_version
+
+    try:
+        expected = version(distribution)
+    except PackageNotFoundError:
+        expected = ""
+    assert _installed_version(distribution) == expected
