@@ -16,10 +16,14 @@ import os
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from podcast.cache import seal, sealed
 from podcast.engines import SAMPLE_WIDTH
 from podcast.errors import AudioError
+
+if TYPE_CHECKING:
+    import pydub
 
 FADE_MS = 5  # around every cut, so no join clicks
 SILENCE_DBFS = -50.0  # quieter than this at a piece's ends is the engine's padding
