@@ -1,8 +1,12 @@
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 SHARED_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "articles"
 REAL_ARTICLE = SHARED_ARTICLES / "zuckerberg-bloomberg-interview.txt"

@@ -9,7 +9,7 @@ import pytest
 
 from podcast.errors import SpeechError
 from podcast.errors import EngineFallback
-from podcast.engines import ESPEAK_SETTING, HibariEngine, Pyttsx3Engine, Voice, choose_engine
+from podcast.engines import ESPEAK_SETTING, Pyttsx3Engine, Voice, choose_engine
 from podcast.speech import Request, cache_path, list_voices, speak, wav_seconds
 
 VOICE = Voice(engine="pyttsx3")
