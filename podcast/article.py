@@ -84,9 +84,10 @@ _MIN_WORDS = 12  # a text read whole has at least a sentence or two; less is a m
 _MIN_LISTED = 3  # fewer numbered items are a list inside the text, not the article's points
 _WRAP_UP = re.compile(
     r"^(?:all in all|in conclusion|in summary|in short|in sum|in the end|to sum up|to conclude|to wrap up"
-    r"|overall|ultimately|taken together)\b"
+    r"|overall|ultimately|taken together|that[’']?s (?:it|all)(?: for (?:now|today|this \w+))?[.!,])"
     r"|\b(?:these|those|the above)\s+(?:\w+\s+)?"
-    r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends)\b",
+    r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends|changes|habits|rules"
+    r"|steps|practices|principles|mistakes|truths|observations|learnings)\b",
     re.IGNORECASE,
 )
 
@@ -188,6 +189,7 @@ def _structure(blocks: list[Block]) -> Article:
 
     intro: list[str] = []
     sections: list[tuple[str, list[str]]] = []
+    apart: list[int | None] = []  # per section: where its first paragraph set apart from its heading stands
     conclusion: list[str] = []
     part = intro
     starts = set(takeaways)
@@ -197,6 +199,7 @@ def _structure(blocks: list[Block]) -> Article:
         if i in starts:
             sections.append((block.heading or block.text, [block.body] if block.body else []))
             part = sections[-1][1]
+            apart.append(None)
             continue
         list_ended = blocks[takeaways[-1]].in_list and not block.in_list  # the last item's list is over
         if i > takeaways[-1] and (block.level is not None or list_ended):
@@ -207,8 +210,10 @@ def _structure(blocks: list[Block]) -> Article:
             if list_ended or (block.level or 0) <= level:
                 part = conclusion
         part.append(block.text)
+        if sections and part is sections[-1][1] and apart[-1] is None and not block.attached:
+            apart[-1] = len(part) - 1
     if not conclusion:
-        conclusion = _trailing_wrap_up([body for _, body in sections])
+        conclusion = _trailing_wrap_up([body for _, body in sections], apart)
     return Article(
         title=title,
         intro=tuple(intro),
@@ -269,10 +274,35 @@ def _takeaway_indexes(blocks: list[Block], headings: list[int]) -> tuple[list[in
     repeated = [lvl for lvl, count in levels.items() if count >= 2]
     if repeated:
         level = min(repeated)
+        deeper = [lvl for lvl in repeated if lvl > level]
+        if deeper and _groups(blocks, [i for i in candidates if blocks[i].level == level], min(deeper)):
+            level = min(deeper)
     else:  # one takeaway: under a title when the first heading can be one
         rest = [blocks[i].level for i in candidates if i != 0 or blocks[0].level not in (1, PLAIN_LEVEL)]
         level = min(rest or levels)
     return [i for i in candidates if blocks[i].level == level and _has_paragraphs(blocks, i)], level
+
+
+def _groups(blocks: list[Block], heads: list[int], inner: int) -> bool:
+    """Whether `heads` only group the takeaways ("Part 1" over three ``###`` lessons): each has
+    two or more headings of level `inner` under it and at most a line of its own before them,
+    and those headings differ (one repeated in every group is a label, not a takeaway)."""
+    names: list[str] = []
+    for head in heads:
+        level = blocks[head].level
+        own = 0
+        inside = []
+        for block in blocks[head + 1 :]:
+            if block.level is not None and block.level <= level:  # type: ignore[operator]
+                break
+            if block.level == inner:
+                inside.append(block.heading or "")
+            elif not inside and block.level is None:
+                own += 1
+        if len(inside) < 2 or own > 1:
+            return False
+        names += [name.casefold() for name in inside]
+    return len(set(names)) == len(names)
 
 
 def _has_paragraphs(blocks: list[Block], index: int) -> bool:
@@ -303,20 +333,29 @@ def _title(blocks: list[Block], takeaways: list[int]) -> str | None:
     return None
 
 
-def _trailing_wrap_up(sections: list[list[str]]) -> list[str]:
+def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> list[str]:
     """Move the last section's wrap-up paragraph(s) out of it; returns them (maybe none).
 
     A plain digest has no conclusion heading, so its closing paragraph follows the last
-    takeaway's. It is taken for the conclusion only when the last section is longer than a
-    takeaway usually is and the extra paragraph refers back to the whole piece.
+    takeaway's. It is taken for the conclusion when the last section is longer than a
+    takeaway usually is and the extra paragraph refers back to the whole piece; or when every
+    takeaway is written tight, its text right under its heading (a post's "✅ Point" lines, bold
+    lead-ins), and only the last is followed by a paragraph set apart (`apart`: per section,
+    the index of its first paragraph after a blank line, if any).
 
     >>> sections = [["a."], ["b."], ["c.", "These takeaways show a lot."]]
-    >>> _trailing_wrap_up(sections), sections[-1]
+    >>> _trailing_wrap_up(sections, [0, 0, 0]), sections[-1]
     (['These takeaways show a lot.'], ['c.'])
-    >>> _trailing_wrap_up([["a."], ["b.", "These takeaways show a lot."], ["c.", "More."]])
+    >>> _trailing_wrap_up([["a."], ["b.", "These takeaways show a lot."], ["c.", "More."]], [0, 0, 0])
     []
+    >>> _trailing_wrap_up([["a."], ["b."], ["c.", "The cheapest change won."]], [None, None, 1])
+    ['The cheapest change won.']
     """
     last = sections[-1]
+    if len(sections) >= 3 and apart[-1] and all(index is None for index in apart[:-1]):
+        wrap_up = last[apart[-1] :]
+        del last[apart[-1] :]
+        return wrap_up
     typical = statistics.median_low([len(section) for section in sections[:-1]] or [1])
     for index in range(max(1, typical), len(last)):
         if _WRAP_UP.search(last[index]):

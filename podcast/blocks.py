@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 # Heading levels: Markdown 1-6, then a whole-line bold heading, then a plain (or numbered) line,
 # then a whole-line italic one (a subtitle or a sub-heading inside a section, unless nothing else
@@ -37,6 +38,7 @@ class Block:
     body: str | None = None  # a lead-in's (or an item's) paragraph without its heading
     listed: int | None = None
     in_list: bool = False  # a list item's text (numbered or not): the item ends where the list does
+    attached: bool = False  # a paragraph written right under the line above it, no blank line between
 
 
 # "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
@@ -45,6 +47,18 @@ _NUMBER = re.compile(
     r"#?([0-9]{1,3})(?:[.):]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣
     re.IGNORECASE,
 )
+_LABEL = r"(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|way|truth)"
+_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+          " seventeen eighteen nineteen twenty").split()
+# "Step three: ...", "Lesson One —": a label and a number in words.
+_WORD_NUMBER = re.compile(rf"^{_LABEL}[ \t]+({'|'.join(_WORDS)})[ \t]*[.:—–-][ \t]*(?=\S)", re.IGNORECASE)
+_ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{0,3}))[.):][ \t]+(?=[A-Z][a-z])")  # "IV. Harvest together" (capitals only)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+# Decorations before a heading or a line: "✅ ", "👉 ", "🔹 ", "→ " (not a keycap digit, 1️⃣).
+_SYMBOLS = re.compile(r"^(?:[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\U0001F000-\U0001FAFF]"
+                      r"[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*[ \t]*)+(?=\S)")
+# An interview's "Q:" before a question and "A:" before its answer.
+_INTERVIEW = re.compile(r"^(?:Q|A|Question|Answer)[ \t]*[:—–][ \t]*(?=\S)")
 CLOSERS = "\"'”’»)]*_"
 _OPENERS = "\"'“‘«"
 _QUOTE_END = re.compile(r"[\"”’»][)\]]?$|[\"”’»][.!?…]?$")
@@ -56,13 +70,14 @@ _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[
 CONCLUSION_HEADING = re.compile(
     r"^(?:in\s+)?(?:conclusions?|summary|closing thoughts|final (?:thoughts|words?)|wrapping up"
     r"|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|to sum (?:it )?up|summing up|recap"
-    r"|looking ahead|parting thoughts|last words?"
+    r"|looking ahead|parting thoughts|last words?|tl;? ?dr|too long;? didn[’']?t read|in short|the short version"
     r"|(?:key |the |final )?takeaways?)(?:\s*[:.!—–-].*)?$",
     re.IGNORECASE,
 )
 
-# Page furniture, as whole paragraphs or lines (matched on the text a reader sees).
-_FURNITURE = [
+# Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
+# lines that stand beside an author's name at the top of a page: bylines, read times, dates.
+_BYLINES = [
     r"(?:written |posted |words |story )?by\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[·|•,—–-]|\s+and\s+[A-Z]|\s+on\s+[A-Z0-9])",  # byline
     r".{0,80}\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}",  # "5 min read"
     r"(?:(?:updated|published|posted|last (?:updated|modified)|written)(?:\s+on)?:?\s*)?"
@@ -70,6 +85,10 @@ _FURNITURE = [
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
     r"(?:\s*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?",  # date lines
     r"(?:(?:updated|published|posted|last updated)(?:\s+on)?:?\s*)?\d{4}-\d{2}-\d{2}",
+    r"follow|[\d.,]+\s*[km]?\s+followers",
+]
+_FURNITURE = [
+    *_BYLINES,
     r"(?:photo|image|picture|illustration|graphic|chart|figure|fig\.|source|credits?|photograph|courtesy|via|"
     r"caption)(?:\s+(?:by|of|credit|courtesy))?\s*[:—–|].{0,200}",  # captions and credits
     r"(?:photo(?:graph)?|image|picture|illustration|header image|cover image)\s+(?:by|via|courtesy of|from)\s+.{1,80}",
@@ -88,8 +107,29 @@ _FURNITURE = [
     r"[\d.,]+\s*[km]?\s+(?:followers|claps|likes|comments|responses|shares|views|reads|subscribers)",
     r"(?:more (?:from|by)|other (?:posts|articles|stories) (?:from|by)) .{1,60}",
     r"about the author\s*[:.—–-].*",
+    r"#[^\W\d_][\w-]*(?:\s+#[^\W\d_][\w-]*)*",  # hashtags
+    r"[\d.,]+\s*[km]?",  # a clap, like or response count on its own
+    r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
+    r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
+    r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}|.{0,120}\b(?:in the comments|comment below|let me know below)\b.{0,20}",
+    r"(?:watch|listen to) (?:the|this) (?:full )?(?:video|episode|podcast|interview|talk).{0,60}"
+    r"|(?:watch|listen|available) (?:it )?on (?:youtube|spotify|apple podcasts|vimeo|soundcloud).{0,60}",
+    # an email's headers and its footer
+    r"-*\s*forwarded message\s*-*|begin forwarded message:?|(?:from|to|cc|sent|date|subject|reply-to):\s.{1,200}",
+    r"view (?:this email |it |this )?(?:in (?:your |a )?browser|online)\.?|update your (?:email )?preferences.{0,60}",
+    r"we use cookies\b.{0,200}|accept(?: all)? cookies|manage (?:cookie )?preferences",
+    r"(?:privacy(?: policy)?|terms(?: of (?:service|use))?|careers|help|status|cookie (?:policy|settings)|contact(?: us)?|about us)",
 ]
+# A page's footer starts with one of these: after it, in the second half of a page, nothing is the article's.
+_END_OF_PAGE = re.compile(
+    r"^(?:you(?:['’]re| are) receiving this\b|you received this (?:email|message)\b|unsubscribe\b"
+    r"|(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright)|all rights reserved)",
+    re.IGNORECASE,
+)
 _FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE), re.IGNORECASE | re.DOTALL)
+_BYLINE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _BYLINES), re.IGNORECASE)
+_AUTHOR = re.compile(r"(?i:(?:written |posted |words |story )?by)\s+((?:[A-Z][\w.'’-]*\s*){1,4}?)\s*(?:$|[·|•,—–-]|\s(?:and|on)\s)")
+_NAME = re.compile(r"(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]+")  # "Dana Whitfield", "Mary K. O’Neil"
 _FURNITURE_WORDS = 40  # furniture is short: a longer paragraph is the article's own text
 
 # Headings that start page furniture: their section is left out. The first group anywhere; the
@@ -98,7 +138,8 @@ _FURNITURE_HEADING = re.compile(
     r"^(?:(?:table of )?contents|in this (?:article|post|issue)|on this page|jump to"
     r"|related(?: posts| articles| reading| links| stories)?|you (?:may|might) also like|read (?:more|next)"
     r"|(?:sign up for|subscribe to|join|get) (?:our|my|the) (?:\w+ )?newsletter|newsletter|subscribe"
-    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply))\s*:?$",
+    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply)|responses"
+    r"|(?:more|discover more) from .{1,80}|recommended (?:from|for you|for|by) .{1,60}|written by .{1,60}|see (?:all|more) from .{1,60})\s*:?$",
     re.IGNORECASE,
 )
 _BACK_MATTER_HEADING = re.compile(
@@ -129,6 +170,33 @@ def is_furniture(text: str) -> bool:
     [False, False, False]
     """
     return len(text.split()) <= _FURNITURE_WORDS and _FURNITURE_LINE.fullmatch(text.strip()) is not None
+
+
+def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[Block]:
+    """The blocks that are the article's own: not `furniture`, not the page's footer (from an
+    "Unsubscribe", "You are receiving this email" or "©" line in the page's second half on),
+    and not the author's name standing alone: beside a byline, read time or date line, or the
+    name a byline gives ("Written by Dana Whitfield") wherever it stands again. A name right
+    after a quote is the quote's attribution, and stays.
+
+    >>> [b.text for b in page_text([Block("Dana Whitfield"), Block("7 min read"), Block("Intro."),
+    ...  Block("Written by Dana Whitfield"), Block("Dana Whitfield"), Block("© 2024 Acme"), Block("Street")], lambda b: is_furniture(b.text))]
+    ['Intro.']
+    """
+    dropped = [furniture(block) for block in blocks]
+    end = next((i for i in range(len(blocks) // 2, len(blocks)) if blocks[i].level is None and _END_OF_PAGE.match(blocks[i].text)),
+               len(blocks))
+    authors = {match.group(1).strip() for block, gone in zip(blocks, dropped)
+               if (gone or block.level is not None) and (match := _AUTHOR.match(block.text))}
+    for i in range(end):
+        text = blocks[i].text
+        if dropped[i] or blocks[i].level is not None or not _NAME.fullmatch(text):
+            continue
+        if i and _QUOTE_END.search(blocks[i - 1].text.strip()):
+            continue
+        beside = any(dropped[j] and _BYLINE_LINE.fullmatch(blocks[j].text.strip()) for j in (i - 1, i + 1) if 0 <= j < end)
+        dropped[i] = beside or text in authors
+    return [block for block, gone in zip(blocks[:end], dropped) if not gone]
 
 
 def is_furniture_heading(text: str) -> bool:
@@ -177,13 +245,43 @@ def split_number(text: str) -> tuple[int | None, str]:
 
     >>> split_number("3) Ship early")
     (3, 'Ship early')
-    >>> split_number("2024 in review")
-    (None, '2024 in review')
+    >>> split_number("2024 in review"), split_number("IV. Harvest together"), split_number("Step two: add a run")
+    ((None, '2024 in review'), (4, 'Harvest together'), (2, 'Add a run'))
+    >>> split_number("I. M. Pei built it"), split_number("✅ Right-size it")
+    ((None, 'I. M. Pei built it'), (None, 'Right-size it'))
     """
+    text = unmark(text)
     match = _NUMBER.match(text)
-    if match is None:
-        return None, text
-    return int(match.group(1)), text[match.end() :]
+    if match is not None:
+        return int(match.group(1)), text[match.end() :]
+    match = _WORD_NUMBER.match(text)
+    if match is not None:
+        rest = text[match.end() :]
+        return _WORDS.index(match.group(1).lower()) + 1, rest[:1].upper() + rest[1:]
+    match = _ROMAN.match(text)
+    if match is not None and match.group(1):
+        return _roman(match.group(1)), text[match.end() :]
+    return None, text
+
+
+def _roman(numeral: str) -> int:
+    """
+    >>> _roman("IV"), _roman("XIII")
+    (4, 13)
+    """
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if v < next_v else v for v, next_v in zip(values, [*values[1:], 0]))
+
+
+def unmark(text: str) -> str:
+    """A line without the decoration before it: an emoji or arrow bullet, an interview's "Q:".
+
+    >>> unmark("✅ Turn it off"), unmark("👉🏽 Follow me"), unmark("Q: Why?"), unmark("1️⃣ One"), unmark("Quiet: yes")
+    ('Turn it off', 'Follow me', 'Why?', '1️⃣ One', 'Quiet: yes')
+    """
+    if text[:1].isascii() and not text.startswith(("Q", "A")):
+        return text
+    return _INTERVIEW.sub("", _SYMBOLS.sub("", text), count=1)
 
 
 def ends_sentence(text: str) -> bool:
@@ -241,8 +339,9 @@ def heading_block(text: str, level: int) -> Block:
 def item(text: str, number: int | None, listed: int) -> Block:
     """A numbered list's item: its first sentence heads it, the rest is its paragraph.
 
-    >>> item("1. Its been well run. Hats off to them.", 1, 0)
-    Block(text='1. Its been well run. Hats off to them.', heading='Its been well run.', number=1, level=None, body='Hats off to them.', listed=0, in_list=True)
+    >>> block = item("1. Its been well run. Hats off to them.", 1, 0)
+    >>> block.heading, block.body, block.number, block.listed, block.in_list
+    ('Its been well run.', 'Hats off to them.', 1, 0, True)
     """
     first, *rest = _SENTENCE_BREAK.split(split_number(text)[1] if number is not None else text, maxsplit=1)
     return Block(text, first.strip(), number, None, rest[0].strip() if rest else None, listed, True)

@@ -28,12 +28,15 @@ from podcast.blocks import (
     ITALIC_LEVEL,
     LEAD_IN_LEVEL,
     Block,
+    ends_sentence,
     heading_block,
     is_furniture,
     is_headlike,
     is_short,
     item,
+    page_text,
     split_number,
+    unmark,
 )
 
 _PARSER = MarkdownIt("commonmark").enable("table")
@@ -67,7 +70,11 @@ def markdown_blocks(text: str) -> list[Block]:
     finally:
         if collecting:
             gc.enable()
-    kept = [block for block in blocks if _WORDY.search(block.text) and (block.level is not None or not is_furniture(block.text))]
+    blocks = [block for block in blocks if _WORDY.search(block.text)]
+    links = [id(block) in reader.links for block in blocks]
+    # Short lines that are each only a link, two or more in a row, are a page's tags or menu.
+    menu = {i for i in range(len(blocks)) if links[i] and ((i and links[i - 1]) or (i + 1 < len(links) and links[i + 1]))}
+    kept = page_text([block for i, block in enumerate(blocks) if i not in menu], lambda b: b.level is None and is_furniture(b.text))
     return kept[:-1] if kept and id(kept[-1]) in reader.bios else kept  # an author's bio, in italics, ends the page
 
 
@@ -82,6 +89,7 @@ class _Reader:
         self.number: int | None = None  # the open list item's number
         self.after_image = False
         self.bios: set[int] = set()  # the blocks that are italic notes about the author (by id)
+        self.links: set[int] = set()  # the blocks that are a short line holding only a link (by id)
 
     def blocks(self) -> list[Block]:
         out: list[Block] = []
@@ -119,9 +127,12 @@ class _Reader:
 
     def _paragraph(self, inline: Token) -> list[Block]:
         children = inline.children or []
-        text = _inline_text(children)
-        image_only = not text and any(child.type == "image" for child in children)
-        caption = self.after_image and is_short(text) and not text.rstrip("”’\"')").endswith((".", "!", "?"))
+        text = unmark(_inline_text(children))
+        marks = _marks(children)
+        image_only = not text and "image" in marks
+        # A caption: a short line under an image (in italics it may be a sentence), or after it in its paragraph.
+        caption = (self.after_image and is_short(text) and (not ends_sentence(text) or _all_italic(children))) or (
+            marks[:1] == ["image"] and is_short(text))
         self.after_image = image_only
         if not text or caption:
             return []
@@ -134,6 +145,8 @@ class _Reader:
         block = _emphasised(children, text) or _lead_in(children, text) or Block(text)
         if _all_italic(children) and _BIO.match(text):
             self.bios.add(id(block))
+        elif _marks(children)[:1] == ["link_open"] and _marks(children)[-1:] == ["link_close"] and is_headlike(text):
+            self.links.add(id(block))
         return [block]
 
 
@@ -173,7 +186,7 @@ def _code_words(code: str) -> str:
 
 def _emphasised(children: Sequence[Token], text: str) -> Block | None:
     """A paragraph that is all bold (or all italic) and reads like a heading is one."""
-    marks = [child.type for child in children if child.type != "text" or child.content.strip()]
+    marks = _marks(children)
     for opening, level in (("strong_open", BOLD_LEVEL), ("em_open", ITALIC_LEVEL)):
         if marks[:1] == [opening] and marks[-1:] == [opening.replace("open", "close")] and marks.count(opening) == 1:
             heading = text.rstrip(":")
@@ -182,8 +195,13 @@ def _emphasised(children: Sequence[Token], text: str) -> Block | None:
     return None
 
 
+def _marks(children: Sequence[Token]) -> list[str]:
+    """The kinds of a paragraph's inline tokens, blank text left out."""
+    return [child.type for child in children if child.type != "text" or child.content.strip()]
+
+
 def _all_italic(children: Sequence[Token]) -> bool:
-    marks = [child.type for child in children if child.type != "text" or child.content.strip()]
+    marks = _marks(children)
     return marks[:1] == ["em_open"] and marks[-1:] == ["em_close"]
 
 

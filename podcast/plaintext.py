@@ -35,7 +35,9 @@ from podcast.blocks import (
     is_headlike,
     item,
     numbered_heading,
+    page_text,
     split_number,
+    unmark,
 )
 
 # Lines up to this long may be a hard-wrapped paragraph; one-paragraph-per-line text runs longer.
@@ -72,9 +74,20 @@ def plain_blocks(text: str) -> list[Block]:
         chunks, hard_wrap = [text], False
     blocks: list[Block] = []
     for chunk in chunks:
-        blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
-    kept = [b for b in blocks if b.text and (b.level is not None or is_furniture_heading(b.text) or not is_furniture(b.text))]
+        lines = chunk.split("\n")
+        if len(lines) > 1 and all(is_furniture(line) for line in lines):  # an email's headers
+            continue
+        chunk_blocks = _chunk_blocks(lines, hard_wrap)
+        blocks.extend(chunk_blocks[:1])
+        blocks.extend(replace(b, attached=True) if hard_wrap and b.heading is None and b.level is None else b
+                      for b in chunk_blocks[1:])
+    kept = page_text([b for b in blocks if b.text], _is_furniture)
     return _resolve(_demote_labels(kept))
+
+
+def _is_furniture(block: Block) -> bool:
+    """A furniture line; a furniture heading ("Contents") stays, to take its section out with it."""
+    return block.level is None and not is_furniture_heading(block.text) and is_furniture(block.text)
 
 
 def _plain(text: str) -> str:
@@ -88,14 +101,14 @@ def _plain(text: str) -> str:
     'snake_case and 5 * 3 stay'
     """
     if not _MARKS.search(text):  # most lines: no markup to remove
-        return " ".join(text.split())
+        return unmark(" ".join(text.split()))
     text = FOOTNOTE_MARK.sub("", _IMAGE.sub("", text))
     text = _LINK.sub(r"\1", text)
     text = _CODE.sub(r"\1", text)
     text = _STRONG.sub(r"\2", text)
     text = _STAR_EMPHASIS.sub(r"\1", text)
     text = _UNDERSCORE_EMPHASIS.sub(r"\1", text)
-    return _SPACE.sub(" ", text).strip()
+    return unmark(_SPACE.sub(" ", text).strip())
 
 
 def _starts_lower(text: str) -> bool:
