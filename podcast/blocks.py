@@ -44,7 +44,7 @@ class Block:
 # "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
 _NUMBER = re.compile(
     r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|no\.?|number)[ \t]*)?"
-    r"#?([0-9]{1,3})(?:[.):]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣
+    r"#?([0-9]{1,3})(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣; "1/": a thread
     re.IGNORECASE,
 )
 _LABEL = r"(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|way|truth)"
@@ -55,8 +55,8 @@ _WORD_NUMBER = re.compile(rf"^{_LABEL}[ \t]+({'|'.join(_WORDS)})[ \t]*[.:—–-
 _ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{0,3}))[.):][ \t]+(?=[A-Z][a-z])")  # "IV. Harvest together" (capitals only)
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 # Decorations before a heading or a line: "✅ ", "👉 ", "🔹 ", "→ " (not a keycap digit, 1️⃣).
-_SYMBOLS = re.compile(r"^(?:[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\U0001F000-\U0001FAFF]"
-                      r"[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*[ \t]*)+(?=\S)")
+_SYMBOL = r"[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\U0001F000-\U0001FAFF][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*"
+_SYMBOLS = re.compile(rf"^(?:{_SYMBOL}[ \t]*)+(?=\S)|(?<=\S)(?:[ \t]*{_SYMBOL})+$")  # and after a line: "hired 👇"
 # An interview's "Q:" before a question and "A:" before its answer.
 _INTERVIEW = re.compile(r"^(?:Q|A|Question|Answer)[ \t]*[:—–][ \t]*(?=\S)")
 CLOSERS = "\"'”’»)]*_"
@@ -111,6 +111,7 @@ _FURNITURE = [
     r"[\d.,]+\s*[km]?",  # a clap, like or response count on its own
     r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
     r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
+    r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare)\b.{0,120}",
     r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}|.{0,120}\b(?:in the comments|comment below|let me know below)\b.{0,20}",
     r"(?:watch|listen to) (?:the|this) (?:full )?(?:video|episode|podcast|interview|talk).{0,60}"
     r"|(?:watch|listen|available) (?:it )?on (?:youtube|spotify|apple podcasts|vimeo|soundcloud).{0,60}",
@@ -123,13 +124,14 @@ _FURNITURE = [
 # A page's footer starts with one of these: after it, in the second half of a page, nothing is the article's.
 _END_OF_PAGE = re.compile(
     r"^(?:you(?:['’]re| are) receiving this\b|you received this (?:email|message)\b|unsubscribe\b"
-    r"|(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright)|all rights reserved)",
+    r"|(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright)|all rights reserved|written by\s)",
     re.IGNORECASE,
 )
 _FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE), re.IGNORECASE | re.DOTALL)
 _BYLINE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _BYLINES), re.IGNORECASE)
 _AUTHOR = re.compile(r"(?i:(?:written |posted |words |story )?by)\s+((?:[A-Z][\w.'’-]*\s*){1,4}?)\s*(?:$|[·|•,—–-]|\s(?:and|on)\s)")
 _NAME = re.compile(r"(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]+")  # "Dana Whitfield", "Mary K. O’Neil"
+_WORDY = re.compile(r"[^\W_]")
 _FURNITURE_WORDS = 40  # furniture is short: a longer paragraph is the article's own text
 
 # Headings that start page furniture: their section is left out. The first group anywhere; the
@@ -148,6 +150,7 @@ _BACK_MATTER_HEADING = re.compile(
     r"|further reading|about (?:the|this) author|about me|author bio|links)\s*:?$",
     re.IGNORECASE,
 )
+_BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
 FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)")
 
 # A pull quote's attribution written without a dash: "Jane Doe, CEO and Co-Founder, Acme".
@@ -180,12 +183,19 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
     after a quote is the quote's attribution, and stays.
 
     >>> [b.text for b in page_text([Block("Dana Whitfield"), Block("7 min read"), Block("Intro."),
-    ...  Block("Written by Dana Whitfield"), Block("Dana Whitfield"), Block("© 2024 Acme"), Block("Street")], lambda b: is_furniture(b.text))]
+    ...  Block("Dana Whitfield"), Block("·"), Block("Agile"), Block("Teams"), Block("© 2024 Acme"), Block("Street")],
+    ...  lambda b: is_furniture(b.text))]
     ['Intro.']
     """
+    blocks = [block for block in blocks if _WORDY.search(block.text)]  # "·", "* * *", "|---|" say nothing
     dropped = [furniture(block) for block in blocks]
     end = next((i for i in range(len(blocks) // 2, len(blocks)) if blocks[i].level is None and _END_OF_PAGE.match(blocks[i].text)),
                len(blocks))
+    tags = end
+    while tags and (dropped[tags - 1] or _tag(blocks[tags - 1])) and end < len(blocks):  # "Agile", "Teamwork" over a footer
+        tags -= 1
+    if sum(not gone for gone in dropped[tags:end]) >= 2:
+        end = tags
     authors = {match.group(1).strip() for block, gone in zip(blocks, dropped)
                if (gone or block.level is not None) and (match := _AUTHOR.match(block.text))}
     for i in range(end):
@@ -199,12 +209,27 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
     return [block for block, gone in zip(blocks[:end], dropped) if not gone]
 
 
+def _tag(block: Block) -> bool:
+    """A page's topic tag: a line of one to three words, not a sentence, not in a list."""
+    return block.level is None and not block.in_list and block.number is None and len(block.text.split()) <= 3 and not ends_sentence(block.text)
+
+
 def is_furniture_heading(text: str) -> bool:
     """
     >>> is_furniture_heading("Contents"), is_furniture_heading("Sign up for our newsletter"), is_furniture_heading("Ship it")
     (True, True, False)
     """
     return _FURNITURE_HEADING.match(text.strip()) is not None
+
+
+def heads_furniture(line: str) -> bool:
+    """Whether a plain line heads a furniture section ("Related posts", "Contents"), rather than
+    being a button on its own ("Share this post", "Subscribe"), which takes nothing with it.
+
+    >>> heads_furniture("Related posts"), heads_furniture("Share this post")
+    (True, False)
+    """
+    return is_furniture_heading(line) and _BUTTON.match(line.strip()) is None
 
 
 def is_back_matter_heading(text: str) -> bool:
@@ -278,8 +303,10 @@ def unmark(text: str) -> str:
 
     >>> unmark("✅ Turn it off"), unmark("👉🏽 Follow me"), unmark("Q: Why?"), unmark("1️⃣ One"), unmark("Quiet: yes")
     ('Turn it off', 'Follow me', 'Why?', '1️⃣ One', 'Quiet: yes')
+    >>> unmark("Here is how 👇"), unmark("🚀")
+    ('Here is how', '🚀')
     """
-    if text[:1].isascii() and not text.startswith(("Q", "A")):
+    if text[:1].isascii() and text[-1:].isascii() and not text.startswith(("Q", "A")):
         return text
     return _INTERVIEW.sub("", _SYMBOLS.sub("", text), count=1)
 

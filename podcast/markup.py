@@ -51,7 +51,6 @@ _MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")  # not pars
 _BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|writes|has written|has been|lives|works)\b")
 _INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 _STRAY_MARKS = re.compile(r"`+|\*{2,}|_{2,}|~{2,}")  # unclosed markup is literal text, but not words
-_WORDY = re.compile(r"[^\W_]")  # a block with no letter or digit ("|---|", "* * *") says nothing
 _LOOSE_STOP = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a left-out code span stood before a stop
 _LEAD_END = ".:!?—–"
 _MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, not words
@@ -70,7 +69,6 @@ def markdown_blocks(text: str) -> list[Block]:
     finally:
         if collecting:
             gc.enable()
-    blocks = [block for block in blocks if _WORDY.search(block.text)]
     links = [id(block) in reader.links for block in blocks]
     # Short lines that are each only a link, two or more in a row, are a page's tags or menu.
     menu = {i for i in range(len(blocks)) if links[i] and ((i and links[i - 1]) or (i + 1 < len(links) and links[i + 1]))}

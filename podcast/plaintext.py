@@ -28,6 +28,7 @@ from podcast.blocks import (
     PLAIN_LEVEL,
     Block,
     heading_block,
+    heads_furniture,
     ends_sentence,
     is_attribution,
     is_furniture,
@@ -87,7 +88,7 @@ def plain_blocks(text: str) -> list[Block]:
 
 def _is_furniture(block: Block) -> bool:
     """A furniture line; a furniture heading ("Contents") stays, to take its section out with it."""
-    return block.level is None and not is_furniture_heading(block.text) and is_furniture(block.text)
+    return block.level is None and not heads_furniture(block.text) and is_furniture(block.text)
 
 
 def _plain(text: str) -> str:

@@ -148,3 +148,35 @@ def test_an_article_without_a_title_is_named_after_its_file_in_title_case(tmp_pa
     path.write_text("Why we met.\n\nFirst point\n\nIt matters.\n\nSecond point\n\nIt also matters.\n", encoding="utf-8")
     assert load_article(path).title is None
     assert load_source(path).title == load_source(str(path)).title == "Zuckerberg Bloomberg Interview"
+
+
+# Furniture lines of the kinds real pages, posts and newsletters carry; none of it is the article's.
+# (A line that heads a section of links, "Read more" or "Related posts", takes the section with
+# it, so it is not one to drop just anywhere.)
+FURNITURE = ["By Jane Doe · 5 min read", "Updated March 3, 2025", "Photo: Sam Lee / Example", "Share this post",
+             "Related: How we ship", "#startups #careers", "👉 Follow me for more tips", "1.2K Followers", "12",
+             "Thanks for reading! Subscribe for free to receive new posts.", "View this email in your browser",
+             "Listen on Spotify", "If this was useful, repost it ♻️", "Subscribe"]
+WORDS = st.sampled_from("ship small teams write often fast notes users every week review code plan".split())
+SENTENCE = st.lists(WORDS, min_size=4, max_size=10).map(lambda words: " ".join(words).capitalize() + ".")
+HEADING = st.lists(WORDS, min_size=2, max_size=5, unique=True).map(lambda words: " ".join(words).capitalize())
+
+
+@given(
+    st.lists(st.tuples(HEADING, SENTENCE), min_size=2, max_size=5, unique_by=lambda pair: pair[0]),
+    SENTENCE,
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from(FURNITURE)), max_size=6),
+    st.booleans(),
+)
+def test_furniture_anywhere_changes_nothing_a_listener_hears(
+    sections: list[tuple[str, str]], intro: str, furniture: list[tuple[int, str]], markdown: bool
+) -> None:
+    mark = "## " if markdown else ""
+    parts = ["# Notes" if markdown else "Notes", intro]
+    for heading, paragraph in sections:
+        parts += [mark + heading, paragraph]
+    clean = parse_article("\n\n".join(parts), markdown)
+    for position, line in furniture:
+        parts.insert(1 + position % len(parts), line)
+    assert parse_article("\n\n".join(parts), markdown) == clean
+    assert [t.heading for t in clean.takeaways] == [heading for heading, _ in sections]

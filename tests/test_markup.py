@@ -87,7 +87,8 @@ def test_an_author_bio_in_italics_at_the_end_is_left_out() -> None:
 # Markdown made of the marks real pages hold, in any order.
 PIECES = ["# ", "## ", "### ", "1. ", "2. ", "- ", "> ", "```", "    ", "**", "_", "`", "<b>", "</b>", "<div>",
           "&amp;", "| a | b |\n|---|---|\n", "![i](x.png)", "[l](u)", "[^1]", "Word", "more words here.",
-          "A sentence ends.", "Jane Doe, CEO", "Related: x", "\n", "\n\n"]
+          "A sentence ends.", "Jane Doe, CEO", "Related: x", "\n", "\n\n",
+          "✅ ", "👇", "1/ ", "IV. ", "Step two: ", "Q: ", "#tag ", "Written by Jane Doe", "© 2024", "Jane Doe", "5 min read"]
 
 
 @settings(deadline=None)  # the first example imports trafilatura or markdown-it; a busy machine is slow
