@@ -47,7 +47,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from podcast.blocks import CONCLUSION_HEADING, PLAIN_LEVEL, Block, is_back_matter_heading, is_furniture_heading
+from podcast.blocks import CONCLUSION_HEADING, INTRO_HEADING, PLAIN_LEVEL, Block, is_back_matter_heading, is_furniture_heading
 from podcast.errors import ArticleError
 from podcast.plaintext import plain_blocks
 from podcast.reading import MAX_ARTICLE_BYTES, is_markdown, is_url, read_source, title_from_name
@@ -196,6 +196,8 @@ def _structure(blocks: list[Block]) -> Article:
     for i, block in enumerate(blocks):
         if i == 0 and title is not None:
             continue
+        if i < takeaways[0] and block.level is not None and INTRO_HEADING.match(block.heading or ""):
+            continue  # "Introduction" over the intro is not said: the intro is announced as such
         if i in starts:
             sections.append((block.heading or block.text, [block.body] if block.body else []))
             part = sections[-1][1]
@@ -264,6 +266,8 @@ def _whole(blocks: list[Block], title: str | None) -> Article:
 def _takeaway_indexes(blocks: list[Block], headings: list[int]) -> tuple[list[int], int]:
     """Which headings are takeaways, and their level (see the module docstring)."""
     candidates = [i for i in headings if not CONCLUSION_HEADING.match(blocks[i].heading or "")]
+    while len(candidates) > 1 and INTRO_HEADING.match(blocks[candidates[0]].heading or ""):  # "Introduction"
+        candidates = candidates[1:]
     numbered = [i for i in candidates if blocks[i].number is not None]
     if len(numbered) >= 2:
         level = Counter(blocks[i].level for i in numbered).most_common(1)[0][0]
@@ -322,7 +326,7 @@ def _has_paragraphs(blocks: list[Block], index: int) -> bool:
 def _title(blocks: list[Block], takeaways: list[int]) -> str | None:
     """The heading standing before any paragraph, unless it is plainly the first takeaway."""
     first = blocks[0]
-    if first.body is not None:  # a paragraph with a bold lead-in, or a list item: not a title
+    if first.body is not None or INTRO_HEADING.match(first.heading or ""):  # a lead-in's paragraph, a list item, "Introduction"
         return None
     if first.level is not None:
         numbered = first.number is not None and 0 in takeaways

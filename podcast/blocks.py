@@ -75,6 +75,9 @@ CONCLUSION_HEADING = re.compile(
     re.IGNORECASE,
 )
 
+# A heading over the intro, not a takeaway, when it comes before them.
+INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|prologue|foreword)\s*:?$", re.IGNORECASE)
+
 # Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
 # lines that stand beside an author's name at the top of a page: bylines, read times, dates.
 _BYLINES = [

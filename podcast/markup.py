@@ -41,7 +41,8 @@ from podcast.blocks import (
 
 _PARSER = MarkdownIt("commonmark").enable("table")
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.DOTALL)
+_FRONT_TITLE = re.compile(r"^title[ \t]*[:=][ \t]*([\"']?)(.+?)\1[ \t]*$", re.MULTILINE)
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}", re.DOTALL)  # Hugo's, and Liquid's (Jekyll, DEV: "{% youtube x %}")
 _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
 _MEDIA_BLOCK = re.compile(r"^\s*<(?:figure|img|picture|video|audio|iframe|svg|script|style|object|embed)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -58,7 +59,7 @@ _MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, 
 
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a Markdown text (see the module docstring)."""
-    text = _SHORTCODE.sub("", _FRONT_MATTER.sub("", text))
+    text = _SHORTCODE.sub("", _without_front_matter(text))
     # The tokens are many small objects that form no cycles and die together: the cycle
     # collector, scanning them again and again as they pile up, costs a long article a third more.
     collecting = gc.isenabled()
@@ -74,6 +75,21 @@ def markdown_blocks(text: str) -> list[Block]:
     menu = {i for i in range(len(blocks)) if links[i] and ((i and links[i - 1]) or (i + 1 < len(links) and links[i + 1]))}
     kept = page_text([block for i, block in enumerate(blocks) if i not in menu], lambda b: b.level is None and is_furniture(b.text))
     return kept[:-1] if kept and id(kept[-1]) in reader.bios else kept  # an author's bio, in italics, ends the page
+
+
+def _without_front_matter(text: str) -> str:
+    """The text without its front matter, whose title stands in as the ``#`` title when the text
+    has none of its own.
+
+    >>> _without_front_matter('---\\ntitle: "Five things"\\ntags: a\\n---\\nIntro.')
+    '# Five things\\n\\nIntro.'
+    """
+    front = _FRONT_MATTER.match(text)
+    if front is None:
+        return text
+    rest = text[front.end() :]
+    title = _FRONT_TITLE.search(front.group())
+    return f"# {title.group(2)}\n\n{rest}" if title and not rest.lstrip().startswith("# ") else rest
 
 
 class _Reader:

@@ -180,3 +180,38 @@ def test_furniture_anywhere_changes_nothing_a_listener_hears(
         parts.insert(1 + position % len(parts), line)
     assert parse_article("\n\n".join(parts), markdown) == clean
     assert [t.heading for t in clean.takeaways] == [heading for heading, _ in sections]
+
+
+MEDIUM_PASTED = """Why our small team stopped estimating
+What we use instead
+Dana Whitfield
+Follow
+6 min read
+·
+Feb 2, 2024
+214
+For three years our team estimated every ticket in story points. Last spring we stopped.
+Nobody missed the meetings
+Planning took two hours every fortnight. Without points it takes twenty minutes.
+We split work smaller instead
+Instead of arguing whether a ticket was a five or an eight, we split anything that felt big.
+Forecasts got better, not worse
+Counting finished tickets per week predicted our release dates better than velocity did.
+If your team spends more time estimating than it saves, try a quarter without points.
+Agile
+Teamwork
+Written by Dana Whitfield
+1.2K Followers
+Product engineer. I write about small software.
+Follow
+More from Dana Whitfield
+"""
+
+
+def test_a_medium_page_pasted_as_text_keeps_no_byline_tags_or_author_box() -> None:
+    article = parse_article(MEDIUM_PASTED, markdown=False)
+    spoken = [article.title, *article.intro, *article.conclusion, *(p for t in article.takeaways for p in t.paragraphs)]
+    assert article.title == "Why our small team stopped estimating"
+    assert article.intro == ("What we use instead", "For three years our team estimated every ticket in story points. Last spring we stopped.")
+    assert [t.heading for t in article.takeaways] == ["Nobody missed the meetings", "We split work smaller instead", "Forecasts got better, not worse"]
+    assert not [text for text in spoken if "Dana" in text or text in ("Agile", "Teamwork", "214") or "engineer" in text]
