@@ -47,7 +47,16 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from podcast.blocks import CONCLUSION_HEADING, INTRO_HEADING, PLAIN_LEVEL, Block, is_back_matter_heading, is_furniture_heading
+from podcast.blocks import (
+    CONCLUSION_HEADING,
+    INTRO_HEADING,
+    PLAIN_LEVEL,
+    Block,
+    is_back_matter_heading,
+    is_furniture_heading,
+    item,
+    unshouted,
+)
 from podcast.errors import ArticleError
 from podcast.plaintext import plain_blocks
 from podcast.reading import MAX_ARTICLE_BYTES, is_markdown, is_url, read_source, title_from_name
@@ -90,6 +99,9 @@ _WRAP_UP = re.compile(
     r"|steps|practices|principles|mistakes|truths|observations|learnings)\b",
     re.IGNORECASE,
 )
+
+
+_LABEL = re.compile(r"^([A-Z][\w’']*(?: [\w’']+){0,2}):\s")
 
 
 def parse_article(text: str, markdown: bool | None = None) -> Article:
@@ -181,9 +193,10 @@ def _structure(blocks: list[Block]) -> Article:
     takeaways = [i for i in takeaways if i != 0 or title is None]
     if title is not None and len(takeaways) > 2 and takeaways[0] == 1 and blocks[1].number is None:
         takeaways = takeaways[1:]  # the digest's intro always comes first: this is a subtitle over it
-    listed = _listed_takeaways(blocks, takeaways)
+    listed = _listed_takeaways(blocks, takeaways) or _bulleted_takeaways(blocks, takeaways)
     if listed:
         takeaways, level = listed, 0  # after the list, any heading starts the conclusion
+        blocks = [item(block.text, None, 0) if block.bullet and i in listed else block for i, block in enumerate(blocks)]
     if not takeaways:
         return _whole(blocks, title)
 
@@ -199,7 +212,7 @@ def _structure(blocks: list[Block]) -> Article:
         if i < takeaways[0] and block.level is not None and INTRO_HEADING.match(block.heading or ""):
             continue  # "Introduction" over the intro is not said: the intro is announced as such
         if i in starts:
-            sections.append((block.heading or block.text, [block.body] if block.body else []))
+            sections.append((unshouted(block.heading or block.text), [block.body] if block.body else []))
             part = sections[-1][1]
             apart.append(None)
             continue
@@ -217,7 +230,7 @@ def _structure(blocks: list[Block]) -> Article:
     if not conclusion:
         conclusion = _trailing_wrap_up([body for _, body in sections], apart)
     return Article(
-        title=title,
+        title=title and unshouted(title),
         intro=tuple(intro),
         takeaways=tuple(Takeaway(heading, tuple(paragraphs)) for heading, paragraphs in sections),
         conclusion=tuple(conclusion),
@@ -249,6 +262,17 @@ def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
         for start, stop in zip(bounds, bounds[1:])
     )
     return in_sections if len(in_sections) > 2 * len(takeaways) and with_prose <= len(takeaways) // 4 else []
+
+
+def _bulleted_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
+    """The items of a bulleted list (•, -) when they are the article's points: it has no headed
+    takeaways and no numbered list, and the items are at least half as many as the other
+    paragraphs ("The main points:" and four bullets of a sentence or two each)."""
+    if takeaways:
+        return []
+    items = [i for i, block in enumerate(blocks) if block.bullet]
+    prose = sum(block.level is None and not block.in_list for block in blocks)
+    return items if len(items) >= _MIN_LISTED and 2 * len(items) >= prose else []
 
 
 def _whole(blocks: list[Block], title: str | None) -> Article:
@@ -337,6 +361,12 @@ def _title(blocks: list[Block], takeaways: list[int]) -> str | None:
     return None
 
 
+def _closing_label(paragraph: str) -> str | None:
+    """The label a paragraph opens with ("Lesson: …", "Key takeaway: …"), if any."""
+    match = _LABEL.match(paragraph)
+    return match.group(1).casefold() if match else None
+
+
 def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> list[str]:
     """Move the last section's wrap-up paragraph(s) out of it; returns them (maybe none).
 
@@ -354,12 +384,21 @@ def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> lis
     []
     >>> _trailing_wrap_up([["a."], ["b."], ["c.", "The cheapest change won."]], [None, None, 1])
     ['The cheapest change won.']
+    >>> _trailing_wrap_up([["a.", "Lesson: x."], ["b.", "Lesson: y."], ["c.", "Lesson: z.", "I still do."]], [0, 0, 0])
+    ['I still do.']
     """
     last = sections[-1]
     if len(sections) >= 3 and apart[-1] and all(index is None for index in apart[:-1]):
         wrap_up = last[apart[-1] :]
         del last[apart[-1] :]
         return wrap_up
+    labels = {_closing_label(section[-1]) for section in sections[:-1] if section}
+    if len(sections) >= 3 and len(labels) == 1 and None not in labels:  # every section ends "Lesson: …"
+        own = [index for index, paragraph in enumerate(last[:-1]) if _closing_label(paragraph) in labels]
+        if own:
+            wrap_up = last[own[-1] + 1 :]
+            del last[own[-1] + 1 :]
+            return wrap_up
     typical = statistics.median_low([len(section) for section in sections[:-1]] or [1])
     for index in range(max(1, typical), len(last)):
         if _WRAP_UP.search(last[index]):

@@ -39,6 +39,7 @@ class Block:
     listed: int | None = None
     in_list: bool = False  # a list item's text (numbered or not): the item ends where the list does
     attached: bool = False  # a paragraph written right under the line above it, no blank line between
+    bullet: bool = False  # the (first) paragraph of an item of a bulleted list that is not inside another list
 
 
 # "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
@@ -74,6 +75,14 @@ CONCLUSION_HEADING = re.compile(
     r"|(?:key |the |final )?takeaways?)(?:\s*[:.!—–-].*)?$",
     re.IGNORECASE,
 )
+
+# Acronyms kept in a heading written in capitals ("WHY AI WON'T TAKE YOUR JOB").
+_ACRONYMS = frozenset(
+    "AI API APIS AR AWS B2B B2C CEO CFO COO CSS CTO CV DIY EU FAQ GDP GPS GPU HR HTML HTTP IOT IPO KPI KPIS ML MVP "
+    "NASA NGO OKR OKRS PDF PR QA ROI SAAS SEO SQL SMS TV UI UK UN UX USA VC VCS VR".split()
+)
+
+_PRONOUN_I = re.compile(r"^i(?:['’][a-z]+)?$")
 
 # A heading over the intro, not a takeaway, when it comes before them.
 INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|prologue|foreword)\s*:?$", re.IGNORECASE)
@@ -361,9 +370,28 @@ def numbered_heading(heading: str) -> bool:
 
 
 def heading_block(text: str, level: int) -> Block:
-    """A heading of `level`, its numbering taken off."""
+    """A heading of `level`, its numbering and a colon after it taken off."""
     number, heading = split_number(text)
+    heading = heading.rstrip(":").rstrip() or heading
     return Block(heading, heading, number, level)
+
+
+def unshouted(heading: str) -> str:
+    """A heading written in capitals, in sentence case: read aloud, "HEAT THE POT" would be
+    spelled out as acronyms. The common acronyms in it stay.
+
+    >>> unshouted("TIME IS AN INGREDIENT"), unshouted("WHY AI WON'T TAKE YOUR JOB"), unshouted("Ship AI")
+    ('Time is an ingredient', "Why AI won't take your job", 'Ship AI')
+    >>> unshouted("WHAT I LEARNED AND WHAT I’M KEEPING")
+    'What I learned and what I’m keeping'
+    """
+    words = heading.split()
+    if len(words) < 2 or not heading.isupper():
+        return heading
+    said = [word if word.strip(CLOSERS + _OPENERS + ",.:;!?") in _ACRONYMS else word.lower() for word in words]
+    said = ["I" + word[1:] if _PRONOUN_I.match(word) else word for word in said]
+    said[0] = said[0][:1].upper() + said[0][1:]
+    return " ".join(said)
 
 
 def item(text: str, number: int | None, listed: int) -> Block:

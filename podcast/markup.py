@@ -155,7 +155,8 @@ class _Reader:
         if listed is not None:
             return [item(text, self.number, listed)]
         if self.lists:  # a bullet: a bold lead-in may head it ("- **Speed.** Fast pages sell.")
-            return [replace((first and _lead_in(children, text)) or Block(text), in_list=True)]
+            bullet = first and len(self.lists) == 1
+            return [replace((first and _lead_in(children, text)) or Block(text), in_list=True, bullet=bullet)]
         block = _emphasised(children, text) or _lead_in(children, text) or Block(text)
         if _all_italic(children) and _BIO.match(text):
             self.bios.add(id(block))

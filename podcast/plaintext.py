@@ -168,7 +168,7 @@ def _marked_block(line: str, alone: bool) -> Block | None:
         return heading_block(_plain(atx.group(2) or ""), len(atx.group(1)))
     bullet = _BULLET.match(line)
     if bullet:
-        return replace(_paragraph(bullet.group(1)), in_list=True)
+        return replace(_paragraph(bullet.group(1)), in_list=True, bullet=not line[:1].isspace())
     bold = _BOLD_LINE.match(line)
     if bold:
         heading = _plain(bold.group(2)).rstrip(":")
