@@ -89,9 +89,10 @@ INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|
 
 # Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
 # lines that stand beside an author's name at the top of a page: bylines, read times, dates.
+_READ_TIME = r".{0,80}\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}"  # "5 min read"
 _BYLINES = [
+    _READ_TIME,
     r"(?:written |posted |words |story )?by\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[·|•,—–-]|\s+and\s+[A-Z]|\s+on\s+[A-Z0-9])",  # byline
-    r".{0,80}\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}",  # "5 min read"
     r"(?:(?:updated|published|posted|last (?:updated|modified)|written)(?:\s+on)?:?\s*)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
@@ -109,7 +110,6 @@ _FURNITURE = [
     r"read (?:more|next)(?:\s*[:›»→…].*|\s+(?:on|at|about|here|in)\b.*)?",
     r"(?:share (?:this|on)\b|follow (?:us|me) on\b|click here to subscribe|subscribe (?:to|for|now|here)\b|"
     r"sign up (?:for|to)\b|join (?:our|my) (?:\w+ )?(?:newsletter|mailing list)|get (?:our|the) newsletter).{0,120}",
-    r".{0,60}\bnewsletter\b.{0,60}(?:subscribe|sign up|inbox).{0,40}|.{0,60}(?:subscribe|sign up)\b.{0,60}\bnewsletter\b.{0,40}",
     r"(?:this (?:article|post|piece|story|essay) (?:was )?(?:first |originally )?(?:appeared|published)"
     r"|(?:it |this )?(?:was )?originally (?:published|posted|appeared) (?:on|at|in)"
     r"|a version of this (?:article|post|piece|story) (?:first |originally )?appeared|cross-?posted (?:from|on)).*",
@@ -124,7 +124,7 @@ _FURNITURE = [
     r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
     r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
     r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare)\b.{0,120}",
-    r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}|.{0,120}\b(?:in the comments|comment below|let me know below)\b.{0,20}",
+    r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}",
     r"(?:watch|listen to) (?:the|this) (?:full )?(?:video|episode|podcast|interview|talk).{0,60}"
     r"|(?:watch|listen|available) (?:it )?on (?:youtube|spotify|apple podcasts|vimeo|soundcloud).{0,60}",
     # an email's headers and its footer
@@ -139,7 +139,17 @@ _END_OF_PAGE = re.compile(
     r"|(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright)|all rights reserved|written by\s)",
     re.IGNORECASE,
 )
-_FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE), re.IGNORECASE | re.DOTALL)
+_FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE[1:]), re.IGNORECASE | re.DOTALL)
+# Furniture known by words in its middle; matched only where a quick search finds those words.
+_INSIDE = re.compile(r"\bmin(?:ute)?s?\s+read\b|\bnewsletter\b|\bin the comments\b|\bcomment below\b|\blet me know below\b", re.I)
+_FURNITURE_INSIDE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in [
+        _READ_TIME,
+        r".{0,60}\bnewsletter\b.{0,60}(?:subscribe|sign up|inbox).{0,40}|.{0,60}(?:subscribe|sign up)\b.{0,60}\bnewsletter\b.{0,40}",
+        r".{0,120}\b(?:in the comments|comment below|let me know below)\b.{0,20}",
+    ]),
+    re.IGNORECASE | re.DOTALL,
+)
 _BYLINE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _BYLINES), re.IGNORECASE)
 _AUTHOR = re.compile(r"(?i:(?:written |posted |words |story )?by)\s+((?:[A-Z][\w.'’-]*\s*){1,4}?)\s*(?:$|[·|•,—–-]|\s(?:and|on)\s)")
 _NAME = re.compile(r"(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]+")  # "Dana Whitfield", "Mary K. O’Neil"
@@ -184,7 +194,10 @@ def is_furniture(text: str) -> bool:
     >>> [is_furniture(t) for t in ["By the end of May we had shipped.", "Read more books.", "Sources say no."]]
     [False, False, False]
     """
-    return len(text.split()) <= _FURNITURE_WORDS and _FURNITURE_LINE.fullmatch(text.strip()) is not None
+    if len(text.split()) > _FURNITURE_WORDS:
+        return False
+    text = text.strip()
+    return _FURNITURE_LINE.fullmatch(text) is not None or (_INSIDE.search(text) is not None and _FURNITURE_INSIDE.fullmatch(text) is not None)
 
 
 def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[Block]:
@@ -318,7 +331,8 @@ def unmark(text: str) -> str:
     >>> unmark("Here is how 👇"), unmark("🚀")
     ('Here is how', '🚀')
     """
-    if text[:1].isascii() and text[-1:].isascii() and not text.startswith(("Q", "A")):
+    first = text[:1]
+    if first.isascii() and first not in "QA" and text[-1:].isascii():
         return text
     return _INTERVIEW.sub("", _SYMBOLS.sub("", text), count=1)
 

@@ -145,7 +145,7 @@ class _Reader:
         marks = _marks(children)
         image_only = not text and "image" in marks
         # A caption: a short line under an image (in italics it may be a sentence), or after it in its paragraph.
-        caption = (self.after_image and is_short(text) and (not ends_sentence(text) or _all_italic(children))) or (
+        caption = (self.after_image and is_short(text) and (not ends_sentence(text) or _all_italic(marks))) or (
             marks[:1] == ["image"] and is_short(text))
         self.after_image = image_only
         if not text or caption:
@@ -157,10 +157,12 @@ class _Reader:
         if self.lists:  # a bullet: a bold lead-in may head it ("- **Speed.** Fast pages sell.")
             bullet = first and len(self.lists) == 1
             return [replace((first and _lead_in(children, text)) or Block(text), in_list=True, bullet=bullet)]
-        block = _emphasised(children, text) or _lead_in(children, text) or Block(text)
-        if _all_italic(children) and _BIO.match(text):
+        if marks == ["text"]:  # most paragraphs: words and nothing else
+            return [Block(text)]
+        block = _emphasised(marks, text) or _lead_in(children, text) or Block(text)
+        if _all_italic(marks) and _BIO.match(text):
             self.bios.add(id(block))
-        elif _marks(children)[:1] == ["link_open"] and _marks(children)[-1:] == ["link_close"] and is_headlike(text):
+        elif marks[0] == "link_open" and marks[-1] == "link_close" and is_headlike(text):
             self.links.add(id(block))
         return [block]
 
@@ -199,9 +201,8 @@ def _code_words(code: str) -> str:
     return " ".join(words) if len(words) <= _MAX_CODE_WORDS and len(code.split()) <= _MAX_CODE_WORDS - 2 else ""
 
 
-def _emphasised(children: Sequence[Token], text: str) -> Block | None:
-    """A paragraph that is all bold (or all italic) and reads like a heading is one."""
-    marks = _marks(children)
+def _emphasised(marks: list[str], text: str) -> Block | None:
+    """A paragraph that is all bold (or all italic) and reads like a heading is one; `marks`: its tokens' kinds."""
     for opening, level in (("strong_open", BOLD_LEVEL), ("em_open", ITALIC_LEVEL)):
         if marks[:1] == [opening] and marks[-1:] == [opening.replace("open", "close")] and marks.count(opening) == 1:
             heading = text.rstrip(":")
@@ -215,8 +216,7 @@ def _marks(children: Sequence[Token]) -> list[str]:
     return [child.type for child in children if child.type != "text" or child.content.strip()]
 
 
-def _all_italic(children: Sequence[Token]) -> bool:
-    marks = _marks(children)
+def _all_italic(marks: list[str]) -> bool:
     return marks[:1] == ["em_open"] and marks[-1:] == ["em_close"]
 
 

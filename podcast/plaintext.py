@@ -73,15 +73,11 @@ def plain_blocks(text: str) -> list[Block]:
         chunks, hard_wrap = _BLANK_LINES.split(text), True
     else:  # one paragraph per line
         chunks, hard_wrap = [text], False
+    while len(chunks) > 1 and all(is_furniture(line) for line in chunks[0].split("\n")):  # a forwarded email's headers
+        chunks = chunks[1:]
     blocks: list[Block] = []
     for chunk in chunks:
-        lines = chunk.split("\n")
-        if len(lines) > 1 and all(is_furniture(line) for line in lines):  # an email's headers
-            continue
-        chunk_blocks = _chunk_blocks(lines, hard_wrap)
-        blocks.extend(chunk_blocks[:1])
-        blocks.extend(replace(b, attached=True) if hard_wrap and b.heading is None and b.level is None else b
-                      for b in chunk_blocks[1:])
+        blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
     kept = page_text([b for b in blocks if b.text], _is_furniture)
     return _resolve(_demote_labels(kept))
 
@@ -138,12 +134,12 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
     for line in lines:
         if run and _SETEXT.match(line):
             heading = _plain(run.pop())
-            blocks += _run_blocks(run, hard_wrap)
+            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
             blocks.append(heading_block(heading, 1 if "=" in line else 2))
             run, in_bullet = [], False
             continue
         if _RULE.match(line) or _REFERENCE.match(line) or not _QUOTE.sub("", line).strip():  # ">" alone: a break
-            blocks += _run_blocks(run, hard_wrap)
+            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
             run, in_bullet = [], False
             continue
         if in_bullet and not run and line[:1] in (" ", "\t"):  # a bullet item's continuation
@@ -154,10 +150,10 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
             run.append(_QUOTE.sub("", line))
             in_bullet = False
             continue
-        blocks += _run_blocks(run, hard_wrap)
+        blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
         blocks.append(marked)
         run, in_bullet = [], _BULLET.match(line) is not None
-    return blocks + _run_blocks(run, hard_wrap)
+    return blocks + _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
 
 
 def _marked_block(line: str, alone: bool) -> Block | None:
@@ -185,12 +181,14 @@ def _marked_block(line: str, alone: bool) -> Block | None:
     return Block(text, heading if headlike else None, number)
 
 
-def _run_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
+def _run_blocks(lines: list[str], hard_wrap: bool, attached: bool) -> list[Block]:
     """Plain lines -> paragraphs and heading candidates.
 
     Between blank lines, short lines (all within _HARD_WRAP_WIDTH) are one hard-wrapped
     paragraph, perhaps under a heading line. Otherwise each line is a paragraph, except that a
-    line starting in lower case continues a line that did not end a sentence.
+    line starting in lower case continues a line that did not end a sentence. A paragraph
+    after another line of its run, or of its chunk (`attached`: the run does not start it),
+    is marked attached, when blank lines separate the chunks.
     """
     if not lines:
         return []
@@ -198,15 +196,15 @@ def _run_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
         first = _plain(lines[0])
         heading = _candidate_heading(first)
         if heading and not _starts_lower(lines[1]):
-            return [Block(first, heading), _paragraph(" ".join(lines[1:]))]
-        return [_paragraph(" ".join(lines))]
+            return [Block(first, heading), _paragraph(" ".join(lines[1:]), attached=True)]
+        return [_paragraph(" ".join(lines), attached)]
     joined: list[str] = []
     for line in lines:
         if joined and _starts_lower(line) and not ends_sentence(joined[-1]):
             joined[-1] += " " + line
         else:
             joined.append(line)
-    blocks = [_paragraph(line) for line in joined]
+    blocks = [_paragraph(line, hard_wrap and (attached or k > 0)) for k, line in enumerate(joined)]
     return [replace(b, heading=_candidate_heading(b.text)) if b.level is None else b for b in blocks]
 
 
@@ -223,7 +221,7 @@ def _candidate_heading(text: str) -> str | None:
     return bare if text.endswith(":") and is_headlike(bare) and CONCLUSION_HEADING.match(bare) else None
 
 
-def _paragraph(raw: str) -> Block:
+def _paragraph(raw: str, attached: bool = False) -> Block:
     """A paragraph, or a bold lead-in heading with its paragraph ("**Heading.** Body ...").
 
     >>> _paragraph("**Carry a spare.** A puncture is a nuisance.").body
@@ -240,7 +238,7 @@ def _paragraph(raw: str) -> Block:
         number, heading = split_number(heading)
         if is_headlike(heading):
             return Block(_plain(raw), heading, number, LEAD_IN_LEVEL, _plain(lead["body"] or lead["body2"]))
-    return Block(_plain(raw))
+    return Block(_plain(raw), attached=attached)
 
 
 def _resolve(blocks: list[Block]) -> list[Block]:
