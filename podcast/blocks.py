@@ -114,7 +114,7 @@ _FURNITURE = [
     r"|(?:it |this )?(?:was )?originally (?:published|posted|appeared) (?:on|at|in)"
     r"|a version of this (?:article|post|piece|story) (?:first |originally )?appeared|cross-?posted (?:from|on)).*",
     r"(?:no|\d+) comments?:?|leave a (?:comment|reply).{0,40}|(?:tags|tagged|filed under|categories)\s*:.*",
-    r"\[\^[^\]]+\]:.*",  # a footnote's text
+    r"\[\^[^\]]+\]:.*|\[\d{1,3}\]\s.{1,400}",  # a footnote's text
     r"(?:follow|listen|share|save|clap|like|reply|print|email|tweet|subscribe|top|menu|home|--)",  # page buttons
     r"[\d.,]+\s*[km]?\s+(?:followers|claps|likes|comments|responses|shares|views|reads|subscribers)",
     r"(?:more (?:from|by)|other (?:posts|articles|stories) (?:from|by)) .{1,60}",
@@ -125,18 +125,21 @@ _FURNITURE = [
     r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
     r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare)\b.{0,120}",
     r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}",
+    # a post's question to its readers, who cannot answer a podcast
+    r"(?:what|which)(?: one| else)? (?:would|do|will) you add\??|thoughts\?|agree\?|what(?:['’]s| is) your (?:take|experience)\b.{0,60}\?",
     r"(?:watch|listen to) (?:the|this) (?:full )?(?:video|episode|podcast|interview|talk).{0,60}"
     r"|(?:watch|listen|available) (?:it )?on (?:youtube|spotify|apple podcasts|vimeo|soundcloud).{0,60}",
     # an email's headers and its footer
     r"-*\s*forwarded message\s*-*|begin forwarded message:?|(?:from|to|cc|sent|date|subject|reply-to):\s.{1,200}",
     r"view (?:this email |it |this )?(?:in (?:your |a )?browser|online)\.?|update your (?:email )?preferences.{0,60}",
     r"we use cookies\b.{0,200}|accept(?: all)? cookies|manage (?:cookie )?preferences",
+    r"(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright).{0,120}|all rights reserved\.?",
     r"(?:privacy(?: policy)?|terms(?: of (?:service|use))?|careers|help|status|cookie (?:policy|settings)|contact(?: us)?|about us)",
 ]
-# A page's footer starts with one of these: after it, in the second half of a page, nothing is the article's.
+# A page's footer starts with one of these: after it, in the second half of a page, nothing is the
+# article's. (Not "©": a photo credit carries one too.)
 _END_OF_PAGE = re.compile(
-    r"^(?:you(?:['’]re| are) receiving this\b|you received this (?:email|message)\b|unsubscribe\b"
-    r"|(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright)|all rights reserved|written by\s)",
+    r"^(?:you(?:['’]re| are) receiving this\b|you received this (?:email|message)\b|unsubscribe\b|written by\s)",
     re.IGNORECASE,
 )
 _FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE[1:]), re.IGNORECASE | re.DOTALL)
@@ -173,7 +176,8 @@ _BACK_MATTER_HEADING = re.compile(
     re.IGNORECASE,
 )
 _BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
-FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)")
+# "[^1]", and "[1]" right after a word's punctuation ("stand out.[1]"), not a list index ("a[1]").
+FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)|(?<=[.,;:!?”’\"')])\[\d{1,3}\](?![:(\[])")
 
 # A pull quote's attribution written without a dash: "Jane Doe, CEO and Co-Founder, Acme".
 _ROLE = re.compile(
@@ -202,13 +206,13 @@ def is_furniture(text: str) -> bool:
 
 def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[Block]:
     """The blocks that are the article's own: not `furniture`, not the page's footer (from an
-    "Unsubscribe", "You are receiving this email" or "©" line in the page's second half on),
+    "Unsubscribe", "You are receiving this email" or "Written by …" line in the page's second half on),
     and not the author's name standing alone: beside a byline, read time or date line, or the
     name a byline gives ("Written by Dana Whitfield") wherever it stands again. A name right
     after a quote is the quote's attribution, and stays.
 
     >>> [b.text for b in page_text([Block("Dana Whitfield"), Block("7 min read"), Block("Intro."),
-    ...  Block("Dana Whitfield"), Block("·"), Block("Agile"), Block("Teams"), Block("© 2024 Acme"), Block("Street")],
+    ...  Block("Dana Whitfield"), Block("·"), Block("Agile"), Block("Teams"), Block("Unsubscribe"), Block("Street")],
     ...  lambda b: is_furniture(b.text))]
     ['Intro.']
     """

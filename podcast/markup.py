@@ -186,7 +186,7 @@ def _inline_text(children: Sequence[Token]) -> str:
         elif child.type == "code_inline":
             parts.append(_code_words(child.content))
     text = " ".join("".join(parts).split())
-    if "[^" in text:
+    if "[" in text:
         text = FOOTNOTE_MARK.sub("", text)
     return _LOOSE_STOP.sub(r"\1", text) if " " in text and _LOOSE_STOP.search(text) else text
 
@@ -224,6 +224,8 @@ def _lead_in(children: Sequence[Token], text: str) -> Block | None:
     """A paragraph opening with a bold phrase that ends like a heading ("**Carry a spare.** A
     puncture ...", "**Quiet streets** — the back streets ...") is headed by it."""
     children = [child for child in children if child.type != "text" or child.content]
+    if children and children[0].type == "text" and not _WORD.search(children[0].content):  # "➡️ **Lead.** …"
+        children = children[1:]
     if not children or children[0].type != "strong_open":
         return None
     close = next((i for i, child in enumerate(children) if child.type == "strong_close"), None)

@@ -156,7 +156,8 @@ def test_an_article_without_a_title_is_named_after_its_file_in_title_case(tmp_pa
 FURNITURE = ["By Jane Doe · 5 min read", "Updated March 3, 2025", "Photo: Sam Lee / Example", "Share this post",
              "Related: How we ship", "#startups #careers", "👉 Follow me for more tips", "1.2K Followers", "12",
              "Thanks for reading! Subscribe for free to receive new posts.", "View this email in your browser",
-             "Listen on Spotify", "If this was useful, repost it ♻️", "Subscribe"]
+             "Listen on Spotify", "If this was useful, repost it ♻️", "Subscribe", "Thoughts? 👇",
+             "[2] Counted by hand in March.", "© 2025 Example Press"]
 WORDS = st.sampled_from("ship small teams write often fast notes users every week review code plan".split())
 SENTENCE = st.lists(WORDS, min_size=4, max_size=10).map(lambda words: " ".join(words).capitalize() + ".")
 HEADING = st.lists(WORDS, min_size=2, max_size=5, unique=True).map(lambda words: " ".join(words).capitalize())

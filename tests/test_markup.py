@@ -57,6 +57,11 @@ CASES = {
         ['"Ship it before you are ready."', "Jane Doe, CEO and Co-Founder, Acme"],
     ),
     "a superscript footnote marker is left out": ("Most teams ship weekly.<sup>2</sup>", ["Most teams ship weekly."]),
+    "a numbered footnote marker and its note are left out": (
+        "Most teams ship weekly.[3]\n\n[3] A survey of forty teams, asked twice.",
+        ["Most teams ship weekly."],
+    ),
+    "an emoji before a paragraph is not said": ("✅ Most teams ship weekly. 👇", ["Most teams ship weekly."]),
     "a bullet list inside a takeaway is its text": ("- one thing\n- another thing", ["one thing", "another thing"]),
 }
 
