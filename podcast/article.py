@@ -52,11 +52,10 @@ from podcast.blocks import (
     INTRO_HEADING,
     PLAIN_LEVEL,
     Block,
-    is_back_matter_heading,
-    is_furniture_heading,
     item,
     unshouted,
 )
+from podcast.furniture import is_back_matter_heading, is_furniture_heading
 from podcast.errors import ArticleError
 from podcast.plaintext import plain_blocks
 from podcast.reading import MAX_ARTICLE_BYTES, is_markdown, is_url, read_source, title_from_name

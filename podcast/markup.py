@@ -30,14 +30,13 @@ from podcast.blocks import (
     Block,
     ends_sentence,
     heading_block,
-    is_furniture,
     is_headlike,
     is_short,
     item,
-    page_text,
     split_number,
     unmark,
 )
+from podcast.furniture import is_furniture, page_text
 
 _PARSER = MarkdownIt("commonmark").enable("table")
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -28,18 +28,15 @@ from podcast.blocks import (
     PLAIN_LEVEL,
     Block,
     heading_block,
-    heads_furniture,
     ends_sentence,
     is_attribution,
-    is_furniture,
-    is_furniture_heading,
     is_headlike,
     item,
     numbered_heading,
-    page_text,
     split_number,
     unmark,
 )
+from podcast.furniture import heads_furniture, is_furniture, page_text
 
 # Lines up to this long may be a hard-wrapped paragraph; one-paragraph-per-line text runs longer.
 _HARD_WRAP_WIDTH = 100
