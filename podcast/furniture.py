@@ -124,8 +124,8 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
     """The blocks that are the article's own: not `furniture`, not the page's footer (from an
     "Unsubscribe", "You are receiving this email" or "Written by …" line in the page's second half on),
     and not the author's name standing alone: beside a byline, read time or date line, or the
-    name a byline gives ("Written by Dana Whitfield") wherever it stands again. A name right
-    after a quote is the quote's attribution, and stays.
+    name a byline gives ("Written by Dana Whitfield") or that stood there, wherever it stands
+    again. A name right after a quote is the quote's attribution, and stays.
 
     >>> [b.text for b in page_text([Block("Dana Whitfield"), Block("7 min read"), Block("Intro."),
     ...  Block("Dana Whitfield"), Block("·"), Block("Agile"), Block("Teams"), Block("Unsubscribe"), Block("Street")],
@@ -143,14 +143,13 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
         end = tags
     authors = {match.group(1).strip() for block, gone in zip(blocks, dropped)
                if (gone or block.level is not None) and (match := _AUTHOR.match(block.text))}
-    for i in range(end):
-        text = blocks[i].text
-        if dropped[i] or blocks[i].level is not None or not _NAME.fullmatch(text):
-            continue
-        if i and QUOTE_END.search(blocks[i - 1].text.strip()):
-            continue
-        beside = any(dropped[j] and _BYLINE_LINE.fullmatch(blocks[j].text.strip()) for j in (i - 1, i + 1) if 0 <= j < end)
-        dropped[i] = beside or text in authors
+    names = [i for i in range(end) if not dropped[i] and blocks[i].level is None and _NAME.fullmatch(blocks[i].text)
+             and not (i and QUOTE_END.search(blocks[i - 1].text.strip()))]  # after a quote: its attribution
+    for i in names:
+        if any(dropped[j] and _BYLINE_LINE.fullmatch(blocks[j].text.strip()) for j in (i - 1, i + 1) if 0 <= j < end):
+            authors.add(blocks[i].text)
+    for i in names:
+        dropped[i] = blocks[i].text in authors
     return [block for block, gone in zip(blocks[:end], dropped) if not gone]
 
 

@@ -52,6 +52,12 @@ def test_the_authors_name_goes_beside_a_byline_and_where_a_byline_names_it_but_s
     assert [block.text for block in kept] == ["Why we stopped.", "“Ship it.”", "Dana Whitfield", "More text here."]
 
 
+def test_the_name_that_stood_beside_the_read_time_goes_again_in_the_footer() -> None:
+    texts = ["Dana Whitfield", "6 min read", "Why we stopped.", "More text here.", "Dana Whitfield", "Product engineer."]
+    kept = page_text([Block(text) for text in texts], lambda block: is_furniture(block.text))
+    assert [block.text for block in kept] == ["Why we stopped.", "More text here.", "Product engineer."]
+
+
 def test_an_email_footer_ends_the_page_only_in_its_second_half() -> None:
     texts = ["Intro.", "Unsubscribe from nothing here.", "One.", "Two.", "Three.", "Unsubscribe | Preferences", "12 High St"]
     kept = page_text([Block(text) for text in texts], lambda block: is_furniture(block.text))
