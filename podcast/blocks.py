@@ -55,6 +55,7 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 # Decorations before a heading or a line: "✅ ", "👉 ", "🔹 ", "→ " (not a keycap digit, 1️⃣).
 _SYMBOL = r"[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\U0001F000-\U0001FAFF][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*"
 _SYMBOLS = re.compile(rf"^(?:{_SYMBOL}[ \t]*)+(?=\S)|(?<=\S)(?:[ \t]*{_SYMBOL})+$")  # and after a line: "hired 👇"
+_DECORATED = re.compile(rf"[ \t]*{_SYMBOL}[ \t]*\S")
 # An interview's "Q:" before a question and "A:" before its answer.
 _INTERVIEW = re.compile(r"^(?:Q|A|Question|Answer)[ \t]*[:—–][ \t]*(?=\S)")
 CLOSERS = "\"'”’»)]*_"
@@ -178,6 +179,15 @@ def unmark(text: str) -> str:
     if first.isascii() and first not in "QA" and text[-1:].isascii():
         return text
     return _INTERVIEW.sub("", _SYMBOLS.sub("", text), count=1)
+
+
+def decorated(line: str) -> bool:
+    """Whether a line starts with an emoji or arrow ("→ Charge more", "✅ Ship small").
+
+    >>> decorated("→ Charge more"), decorated("1️⃣ One"), decorated("Plain")
+    (True, False, False)
+    """
+    return not line.lstrip()[:1].isascii() and _DECORATED.match(line) is not None
 
 
 def ends_sentence(text: str) -> bool:

@@ -30,6 +30,7 @@ from podcast.blocks import (
     heading_block,
     ends_sentence,
     is_attribution,
+    decorated,
     is_headlike,
     item,
     numbered_heading,
@@ -128,7 +129,16 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
     blocks: list[Block] = []
     run: list[str] = []  # consecutive plain lines
     in_bullet = False
-    for line in lines:
+    # Two or more lines in a row that start with an emoji or arrow are a list ("→ Charge more");
+    # one alone may head the line under it ("✅ Ship small").
+    marks = [decorated(line) for line in lines] if any(not line[:1].isascii() for line in lines) else []
+    listed = {k for k, mark in enumerate(marks) if mark and ((k and marks[k - 1]) or (k + 1 < len(marks) and marks[k + 1]))}
+    for k, line in enumerate(lines):
+        if k in listed:
+            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
+            blocks.append(replace(_paragraph(line), in_list=True, bullet=True))
+            run, in_bullet = [], False
+            continue
         if run and _SETEXT.match(line):
             heading = _plain(run.pop())
             blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
