@@ -28,6 +28,7 @@ from podcast.blocks import (
     ITALIC_LEVEL,
     LEAD_IN_LEVEL,
     Block,
+    decorated,
     ends_sentence,
     heading_block,
     is_headlike,
@@ -150,6 +151,10 @@ class _Reader:
         if not text or caption:
             return []
         first, self.first_in_item = self.first_in_item, False
+        if "softbreak" in marks and not self.lists:
+            lines = _decorated_lines(children)
+            if lines:  # "→ Charge more" lines, one under another: a list
+                return [Block(line, in_list=True, bullet=True) for line in lines]
         listed = self.lists[-1] if self.lists and first else None
         if listed is not None:
             return [item(text, self.number, listed)]
@@ -164,6 +169,18 @@ class _Reader:
         elif marks[0] == "link_open" and marks[-1] == "link_close" and is_headlike(text):
             self.links.add(id(block))
         return [block]
+
+
+def _decorated_lines(children: Sequence[Token]) -> list[str]:
+    """The lines of a paragraph when each starts with an emoji or arrow ("→ Charge more"), else none."""
+    lines: list[list[Token]] = [[]]
+    for child in children:
+        if child.type == "softbreak":
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    texts = [_inline_text(line) for line in lines]
+    return [unmark(text) for text in texts] if all(decorated(text) for text in texts) else []
 
 
 def _inline_text(children: Sequence[Token]) -> str:

@@ -63,6 +63,8 @@ CASES = {
     ),
     "an emoji before a paragraph is not said": ("✅ Most teams ship weekly. 👇", ["Most teams ship weekly."]),
     "a bullet list inside a takeaway is its text": ("- one thing\n- another thing", ["one thing", "another thing"]),
+    "arrow lines one under another are a list, said without the arrows": (
+        "→ one thing\n→ another thing", ["one thing", "another thing"]),
 }
 
 
