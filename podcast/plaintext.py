@@ -131,8 +131,10 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
     in_bullet = False
     # Two or more lines in a row that start with an emoji or arrow are a list ("→ Charge more");
     # one alone may head the line under it ("✅ Ship small").
-    marks = [decorated(line) for line in lines] if any(not line[:1].isascii() for line in lines) else []
-    listed = {k for k, mark in enumerate(marks) if mark and ((k and marks[k - 1]) or (k + 1 < len(marks) and marks[k + 1]))}
+    listed: set[int] = set()
+    if len(lines) > 1 and not "".join(lines).isascii():
+        marks = [decorated(line) for line in lines]
+        listed = {k for k, mark in enumerate(marks) if mark and ((k and marks[k - 1]) or (k + 1 < len(marks) and marks[k + 1]))}
     for k, line in enumerate(lines):
         if k in listed:
             blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
