@@ -47,7 +47,15 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from podcast.blocks import CONCLUSION_HEADING, PLAIN_LEVEL, Block, is_back_matter_heading, is_furniture_heading
+from podcast.blocks import (
+    CONCLUSION_HEADING,
+    INTRO_HEADING,
+    PLAIN_LEVEL,
+    Block,
+    item,
+    unshouted,
+)
+from podcast.furniture import is_back_matter_heading, is_furniture_heading
 from podcast.errors import ArticleError
 from podcast.plaintext import plain_blocks
 from podcast.reading import MAX_ARTICLE_BYTES, is_markdown, is_url, read_source, title_from_name
@@ -84,11 +92,15 @@ _MIN_WORDS = 12  # a text read whole has at least a sentence or two; less is a m
 _MIN_LISTED = 3  # fewer numbered items are a list inside the text, not the article's points
 _WRAP_UP = re.compile(
     r"^(?:all in all|in conclusion|in summary|in short|in sum|in the end|to sum up|to conclude|to wrap up"
-    r"|overall|ultimately|taken together)\b"
+    r"|overall|ultimately|taken together|that[’']?s (?:it|all)(?: for (?:now|today|this \w+))?[.!,])"
     r"|\b(?:these|those|the above)\s+(?:\w+\s+)?"
-    r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends)\b",
+    r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends|changes|habits|rules"
+    r"|steps|practices|principles|mistakes|truths|observations|learnings)\b",
     re.IGNORECASE,
 )
+
+
+_LABEL = re.compile(r"^([A-Z][\w’']*(?: [\w’']+){0,2}):\s")
 
 
 def parse_article(text: str, markdown: bool | None = None) -> Article:
@@ -180,23 +192,28 @@ def _structure(blocks: list[Block]) -> Article:
     takeaways = [i for i in takeaways if i != 0 or title is None]
     if title is not None and len(takeaways) > 2 and takeaways[0] == 1 and blocks[1].number is None:
         takeaways = takeaways[1:]  # the digest's intro always comes first: this is a subtitle over it
-    listed = _listed_takeaways(blocks, takeaways)
+    listed = _listed_takeaways(blocks, takeaways) or _bulleted_takeaways(blocks, takeaways)
     if listed:
         takeaways, level = listed, 0  # after the list, any heading starts the conclusion
+        blocks = [item(block.text, None, 0) if block.bullet and i in listed else block for i, block in enumerate(blocks)]
     if not takeaways:
         return _whole(blocks, title)
 
     intro: list[str] = []
     sections: list[tuple[str, list[str]]] = []
+    apart: list[int | None] = []  # per section: where its first paragraph set apart from its heading stands
     conclusion: list[str] = []
     part = intro
     starts = set(takeaways)
     for i, block in enumerate(blocks):
         if i == 0 and title is not None:
             continue
+        if i < takeaways[0] and block.level is not None and INTRO_HEADING.match(block.heading or ""):
+            continue  # "Introduction" over the intro is not said: the intro is announced as such
         if i in starts:
-            sections.append((block.heading or block.text, [block.body] if block.body else []))
+            sections.append((unshouted(block.heading or block.text), [block.body] if block.body else []))
             part = sections[-1][1]
+            apart.append(None)
             continue
         list_ended = blocks[takeaways[-1]].in_list and not block.in_list  # the last item's list is over
         if i > takeaways[-1] and (block.level is not None or list_ended):
@@ -207,10 +224,12 @@ def _structure(blocks: list[Block]) -> Article:
             if list_ended or (block.level or 0) <= level:
                 part = conclusion
         part.append(block.text)
+        if sections and part is sections[-1][1] and apart[-1] is None and not block.attached:
+            apart[-1] = len(part) - 1
     if not conclusion:
-        conclusion = _trailing_wrap_up([body for _, body in sections])
+        conclusion = _trailing_wrap_up([body for _, body in sections], apart)
     return Article(
-        title=title,
+        title=title and unshouted(title),
         intro=tuple(intro),
         takeaways=tuple(Takeaway(heading, tuple(paragraphs)) for heading, paragraphs in sections),
         conclusion=tuple(conclusion),
@@ -244,6 +263,17 @@ def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
     return in_sections if len(in_sections) > 2 * len(takeaways) and with_prose <= len(takeaways) // 4 else []
 
 
+def _bulleted_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
+    """The items of a bulleted list (•, -) when they are the article's points: it has no headed
+    takeaways and no numbered list, and the items are at least half as many as the other
+    paragraphs ("The main points:" and four bullets of a sentence or two each)."""
+    if takeaways:
+        return []
+    items = [i for i, block in enumerate(blocks) if block.bullet]
+    prose = sum(block.level is None and not block.in_list for block in blocks)
+    return items if len(items) >= _MIN_LISTED and 2 * len(items) >= prose else []
+
+
 def _whole(blocks: list[Block], title: str | None) -> Article:
     """A text that is not a digest: its first paragraph as the intro, the rest as one chapter."""
     paragraphs = [block.text for i, block in enumerate(blocks) if not (i == 0 and title is not None)]
@@ -259,6 +289,8 @@ def _whole(blocks: list[Block], title: str | None) -> Article:
 def _takeaway_indexes(blocks: list[Block], headings: list[int]) -> tuple[list[int], int]:
     """Which headings are takeaways, and their level (see the module docstring)."""
     candidates = [i for i in headings if not CONCLUSION_HEADING.match(blocks[i].heading or "")]
+    while len(candidates) > 1 and INTRO_HEADING.match(blocks[candidates[0]].heading or ""):  # "Introduction"
+        candidates = candidates[1:]
     numbered = [i for i in candidates if blocks[i].number is not None]
     if len(numbered) >= 2:
         level = Counter(blocks[i].level for i in numbered).most_common(1)[0][0]
@@ -269,10 +301,35 @@ def _takeaway_indexes(blocks: list[Block], headings: list[int]) -> tuple[list[in
     repeated = [lvl for lvl, count in levels.items() if count >= 2]
     if repeated:
         level = min(repeated)
+        deeper = [lvl for lvl in repeated if lvl > level]
+        if deeper and _groups(blocks, [i for i in candidates if blocks[i].level == level], min(deeper)):
+            level = min(deeper)
     else:  # one takeaway: under a title when the first heading can be one
         rest = [blocks[i].level for i in candidates if i != 0 or blocks[0].level not in (1, PLAIN_LEVEL)]
         level = min(rest or levels)
     return [i for i in candidates if blocks[i].level == level and _has_paragraphs(blocks, i)], level
+
+
+def _groups(blocks: list[Block], heads: list[int], inner: int) -> bool:
+    """Whether `heads` only group the takeaways ("Part 1" over three ``###`` lessons): each has
+    two or more headings of level `inner` under it and at most a line of its own before them,
+    and those headings differ (one repeated in every group is a label, not a takeaway)."""
+    names: list[str] = []
+    for head in heads:
+        level = blocks[head].level
+        own = 0
+        inside = []
+        for block in blocks[head + 1 :]:
+            if block.level is not None and block.level <= level:  # type: ignore[operator]
+                break
+            if block.level == inner:
+                inside.append(block.heading or "")
+            elif not inside and block.level is None:
+                own += 1
+        if len(inside) < 2 or own > 1:
+            return False
+        names += [name.casefold() for name in inside]
+    return len(set(names)) == len(names)
 
 
 def _has_paragraphs(blocks: list[Block], index: int) -> bool:
@@ -292,7 +349,7 @@ def _has_paragraphs(blocks: list[Block], index: int) -> bool:
 def _title(blocks: list[Block], takeaways: list[int]) -> str | None:
     """The heading standing before any paragraph, unless it is plainly the first takeaway."""
     first = blocks[0]
-    if first.body is not None:  # a paragraph with a bold lead-in, or a list item: not a title
+    if first.body is not None or INTRO_HEADING.match(first.heading or ""):  # a lead-in's paragraph, a list item, "Introduction"
         return None
     if first.level is not None:
         numbered = first.number is not None and 0 in takeaways
@@ -303,20 +360,44 @@ def _title(blocks: list[Block], takeaways: list[int]) -> str | None:
     return None
 
 
-def _trailing_wrap_up(sections: list[list[str]]) -> list[str]:
+def _closing_label(paragraph: str) -> str | None:
+    """The label a paragraph opens with ("Lesson: …", "Key takeaway: …"), if any."""
+    match = _LABEL.match(paragraph)
+    return match.group(1).casefold() if match else None
+
+
+def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> list[str]:
     """Move the last section's wrap-up paragraph(s) out of it; returns them (maybe none).
 
     A plain digest has no conclusion heading, so its closing paragraph follows the last
-    takeaway's. It is taken for the conclusion only when the last section is longer than a
-    takeaway usually is and the extra paragraph refers back to the whole piece.
+    takeaway's. It is taken for the conclusion when the last section is longer than a
+    takeaway usually is and the extra paragraph refers back to the whole piece; or when every
+    takeaway is written tight, its text right under its heading (a post's "✅ Point" lines, bold
+    lead-ins), and only the last is followed by a paragraph set apart (`apart`: per section,
+    the index of its first paragraph after a blank line, if any).
 
     >>> sections = [["a."], ["b."], ["c.", "These takeaways show a lot."]]
-    >>> _trailing_wrap_up(sections), sections[-1]
+    >>> _trailing_wrap_up(sections, [0, 0, 0]), sections[-1]
     (['These takeaways show a lot.'], ['c.'])
-    >>> _trailing_wrap_up([["a."], ["b.", "These takeaways show a lot."], ["c.", "More."]])
+    >>> _trailing_wrap_up([["a."], ["b.", "These takeaways show a lot."], ["c.", "More."]], [0, 0, 0])
     []
+    >>> _trailing_wrap_up([["a."], ["b."], ["c.", "The cheapest change won."]], [None, None, 1])
+    ['The cheapest change won.']
+    >>> _trailing_wrap_up([["a.", "Lesson: x."], ["b.", "Lesson: y."], ["c.", "Lesson: z.", "I still do."]], [0, 0, 0])
+    ['I still do.']
     """
     last = sections[-1]
+    if len(sections) >= 3 and apart[-1] and all(index is None for index in apart[:-1]):
+        wrap_up = last[apart[-1] :]
+        del last[apart[-1] :]
+        return wrap_up
+    labels = {_closing_label(section[-1]) for section in sections[:-1] if section}
+    if len(sections) >= 3 and len(labels) == 1 and None not in labels:  # every section ends "Lesson: …"
+        own = [index for index, paragraph in enumerate(last[:-1]) if _closing_label(paragraph) in labels]
+        if own:
+            wrap_up = last[own[-1] + 1 :]
+            del last[own[-1] + 1 :]
+            return wrap_up
     typical = statistics.median_low([len(section) for section in sections[:-1]] or [1])
     for index in range(max(1, typical), len(last)):
         if _WRAP_UP.search(last[index]):

@@ -3,9 +3,7 @@ blocks, and the rules that say what a block is that do not depend on how it was 
 
 A block is a paragraph, a heading (its level set), a heading candidate (a plain line that reads
 like a heading; the plain reader decides) or an item of a numbered list (its list set). Page
-furniture — bylines, date lines, captions and credits, "Related:", "Read more", share and
-newsletter lines, "This article first appeared on …", footnotes, a table of contents, an author
-bio — is recognised here, by the patterns below (data, not code), and never becomes a block.
+furniture is recognised in podcast.furniture and never becomes a block.
 """
 
 from __future__ import annotations
@@ -37,17 +35,32 @@ class Block:
     body: str | None = None  # a lead-in's (or an item's) paragraph without its heading
     listed: int | None = None
     in_list: bool = False  # a list item's text (numbered or not): the item ends where the list does
+    attached: bool = False  # a paragraph written right under the line above it, no blank line between
+    bullet: bool = False  # the (first) paragraph of an item of a bulleted list that is not inside another list
 
 
 # "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
 _NUMBER = re.compile(
     r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|no\.?|number)[ \t]*)?"
-    r"#?([0-9]{1,3})(?:[.):]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣
+    r"#?([0-9]{1,3})(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣; "1/": a thread
     re.IGNORECASE,
 )
+_LABEL = r"(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|way|truth)"
+_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+          " seventeen eighteen nineteen twenty").split()
+# "Step three: ...", "Lesson One —": a label and a number in words.
+_WORD_NUMBER = re.compile(rf"^{_LABEL}[ \t]+({'|'.join(_WORDS)})[ \t]*[.:—–-][ \t]*(?=\S)", re.IGNORECASE)
+_ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{0,3}))[.):][ \t]+(?=[A-Z][a-z])")  # "IV. Harvest together" (capitals only)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+# Decorations before a heading or a line: "✅ ", "👉 ", "🔹 ", "→ " (not a keycap digit, 1️⃣).
+_SYMBOL = r"[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\U0001F000-\U0001FAFF][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*"
+_SYMBOLS = re.compile(rf"^(?:{_SYMBOL}[ \t]*)+(?=\S)|(?<=\S)(?:[ \t]*{_SYMBOL})+$")  # and after a line: "hired 👇"
+_DECORATED = re.compile(rf"[ \t]*{_SYMBOL}[ \t]*\S")
+# An interview's "Q:" before a question and "A:" before its answer.
+_INTERVIEW = re.compile(r"^(?:Q|A|Question|Answer)[ \t]*[:—–][ \t]*(?=\S)")
 CLOSERS = "\"'”’»)]*_"
 _OPENERS = "\"'“‘«"
-_QUOTE_END = re.compile(r"[\"”’»][)\]]?$|[\"”’»][.!?…]?$")
+QUOTE_END = re.compile(r"[\"”’»][)\]]?$|[\"”’»][.!?…]?$")
 _SENTENCE_END = ".!?:;…"
 # A heading never ends on one of these; a hard-wrapped line often does.
 _DANGLING = frozenset({"a", "an", "the", "and", "or", "but", "of"})
@@ -56,58 +69,24 @@ _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[
 CONCLUSION_HEADING = re.compile(
     r"^(?:in\s+)?(?:conclusions?|summary|closing thoughts|final (?:thoughts|words?)|wrapping up"
     r"|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|to sum (?:it )?up|summing up|recap"
-    r"|looking ahead|parting thoughts|last words?"
+    r"|looking ahead|parting thoughts|last words?|tl;? ?dr|too long;? didn[’']?t read|in short|the short version"
     r"|(?:key |the |final )?takeaways?)(?:\s*[:.!—–-].*)?$",
     re.IGNORECASE,
 )
 
-# Page furniture, as whole paragraphs or lines (matched on the text a reader sees).
-_FURNITURE = [
-    r"(?:written |posted |words |story )?by\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[·|•,—–-]|\s+and\s+[A-Z]|\s+on\s+[A-Z0-9])",  # byline
-    r".{0,80}\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}",  # "5 min read"
-    r"(?:(?:updated|published|posted|last (?:updated|modified)|written)(?:\s+on)?:?\s*)?"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
-    r"(?:\s*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?",  # date lines
-    r"(?:(?:updated|published|posted|last updated)(?:\s+on)?:?\s*)?\d{4}-\d{2}-\d{2}",
-    r"(?:photo|image|picture|illustration|graphic|chart|figure|fig\.|source|credits?|photograph|courtesy|via|"
-    r"caption)(?:\s+(?:by|of|credit|courtesy))?\s*[:—–|].{0,200}",  # captions and credits
-    r"(?:photo(?:graph)?|image|picture|illustration|header image|cover image)\s+(?:by|via|courtesy of|from)\s+.{1,80}",
-    r"related(?:\s+(?:posts?|articles?|reading|stories|links|content))?\s*(?::.*)?",
-    r"(?:see also|also read|further reading|you (?:may|might) also like|recommended(?: reading)?)\s*(?::.*)?",
-    r"read (?:more|next)(?:\s*[:›»→…].*|\s+(?:on|at|about|here|in)\b.*)?",
-    r"(?:share (?:this|on)\b|follow (?:us|me) on\b|click here to subscribe|subscribe (?:to|for|now|here)\b|"
-    r"sign up (?:for|to)\b|join (?:our|my) (?:\w+ )?(?:newsletter|mailing list)|get (?:our|the) newsletter).{0,120}",
-    r".{0,60}\bnewsletter\b.{0,60}(?:subscribe|sign up|inbox).{0,40}|.{0,60}(?:subscribe|sign up)\b.{0,60}\bnewsletter\b.{0,40}",
-    r"(?:this (?:article|post|piece|story|essay) (?:was )?(?:first |originally )?(?:appeared|published)"
-    r"|(?:it |this )?(?:was )?originally (?:published|posted|appeared) (?:on|at|in)"
-    r"|a version of this (?:article|post|piece|story) (?:first |originally )?appeared|cross-?posted (?:from|on)).*",
-    r"(?:no|\d+) comments?:?|leave a (?:comment|reply).{0,40}|(?:tags|tagged|filed under|categories)\s*:.*",
-    r"\[\^[^\]]+\]:.*",  # a footnote's text
-    r"(?:follow|listen|share|save|clap|like|reply|print|email|tweet|subscribe|top|menu|home|--)",  # page buttons
-    r"[\d.,]+\s*[km]?\s+(?:followers|claps|likes|comments|responses|shares|views|reads|subscribers)",
-    r"(?:more (?:from|by)|other (?:posts|articles|stories) (?:from|by)) .{1,60}",
-    r"about the author\s*[:.—–-].*",
-]
-_FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE), re.IGNORECASE | re.DOTALL)
-_FURNITURE_WORDS = 40  # furniture is short: a longer paragraph is the article's own text
+# Acronyms kept in a heading written in capitals ("WHY AI WON'T TAKE YOUR JOB").
+_ACRONYMS = frozenset(
+    "AI API APIS AR AWS B2B B2C CEO CFO COO CSS CTO CV DIY EU FAQ GDP GPS GPU HR HTML HTTP IOT IPO KPI KPIS ML MVP "
+    "NASA NGO OKR OKRS PDF PR QA ROI SAAS SEO SQL SMS TV UI UK UN UX USA VC VCS VR".split()
+)
 
-# Headings that start page furniture: their section is left out. The first group anywhere; the
-# second (back matter) only where it and every heading after it at its level is back matter.
-_FURNITURE_HEADING = re.compile(
-    r"^(?:(?:table of )?contents|in this (?:article|post|issue)|on this page|jump to"
-    r"|related(?: posts| articles| reading| links| stories)?|you (?:may|might) also like|read (?:more|next)"
-    r"|(?:sign up for|subscribe to|join|get) (?:our|my|the) (?:\w+ )?newsletter|newsletter|subscribe"
-    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply))\s*:?$",
-    re.IGNORECASE,
-)
-_BACK_MATTER_HEADING = re.compile(
-    r"^(?:(?:other|more|additional|useful|helpful|further|recommended|some)\b.*\bresources|resources(?: and .*)?"
-    r"|references|footnotes|notes|end ?notes|sources|attributions?|credits|acknowledge?ments|bibliography"
-    r"|further reading|about (?:the|this) author|about me|author bio|links)\s*:?$",
-    re.IGNORECASE,
-)
-FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)")
+_PRONOUN_I = re.compile(r"^i(?:['’][a-z]+)?$")
+
+# A heading over the intro, not a takeaway, when it comes before them.
+INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|prologue|foreword)\s*:?$", re.IGNORECASE)
+
+# "[^1]", and "[1]" right after a word's punctuation ("stand out.[1]"), not a list index ("a[1]").
+FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)|(?<=[.,;:!?”’\"')])\[\d{1,3}\](?![:(\[])")
 
 # A pull quote's attribution written without a dash: "Jane Doe, CEO and Co-Founder, Acme".
 _ROLE = re.compile(
@@ -118,33 +97,16 @@ _ROLE = re.compile(
 )
 
 
-def is_furniture(text: str) -> bool:
-    """Whether a paragraph is page furniture that a listener does not need.
-
-    >>> [is_furniture(t) for t in ["By Jane Doe · 5 min read", "Updated March 3, 2025", "Photo: Reuters",
-    ...  "Related: How we ship", "Share this post", "This article first appeared on Example.com.",
-    ...  "Photo by Sam Lee on Unsplash", "Follow", "1.2K Followers", "More from Jane Doe"]]
-    [True, True, True, True, True, True, True, True, True, True]
-    >>> [is_furniture(t) for t in ["By the end of May we had shipped.", "Read more books.", "Sources say no."]]
-    [False, False, False]
-    """
-    return len(text.split()) <= _FURNITURE_WORDS and _FURNITURE_LINE.fullmatch(text.strip()) is not None
 
 
-def is_furniture_heading(text: str) -> bool:
-    """
-    >>> is_furniture_heading("Contents"), is_furniture_heading("Sign up for our newsletter"), is_furniture_heading("Ship it")
-    (True, True, False)
-    """
-    return _FURNITURE_HEADING.match(text.strip()) is not None
 
 
-def is_back_matter_heading(text: str) -> bool:
-    """
-    >>> is_back_matter_heading("Other rate limiter design resources"), is_back_matter_heading("Use free resources")
-    (True, False)
-    """
-    return _BACK_MATTER_HEADING.match(text.strip()) is not None
+
+
+
+
+
+
 
 
 def is_attribution(text: str, previous: str | None) -> bool:
@@ -166,7 +128,7 @@ def is_attribution(text: str, previous: str | None) -> bool:
         return False
     if _ROLE.search(text):
         return True
-    if previous is None or _QUOTE_END.search(previous.strip()) is None:
+    if previous is None or QUOTE_END.search(previous.strip()) is None:
         return False
     words = text.split()
     return "," in text or (len(words) <= 3 and all(word[:1].isupper() for word in words))  # "Jane Doe"
@@ -177,13 +139,55 @@ def split_number(text: str) -> tuple[int | None, str]:
 
     >>> split_number("3) Ship early")
     (3, 'Ship early')
-    >>> split_number("2024 in review")
-    (None, '2024 in review')
+    >>> split_number("2024 in review"), split_number("IV. Harvest together"), split_number("Step two: add a run")
+    ((None, '2024 in review'), (4, 'Harvest together'), (2, 'Add a run'))
+    >>> split_number("I. M. Pei built it"), split_number("✅ Right-size it")
+    ((None, 'I. M. Pei built it'), (None, 'Right-size it'))
     """
+    text = unmark(text)
     match = _NUMBER.match(text)
-    if match is None:
-        return None, text
-    return int(match.group(1)), text[match.end() :]
+    if match is not None:
+        return int(match.group(1)), text[match.end() :]
+    match = _WORD_NUMBER.match(text)
+    if match is not None:
+        rest = text[match.end() :]
+        return _WORDS.index(match.group(1).lower()) + 1, rest[:1].upper() + rest[1:]
+    match = _ROMAN.match(text)
+    if match is not None and match.group(1):
+        return _roman(match.group(1)), text[match.end() :]
+    return None, text
+
+
+def _roman(numeral: str) -> int:
+    """
+    >>> _roman("IV"), _roman("XIII")
+    (4, 13)
+    """
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if v < next_v else v for v, next_v in zip(values, [*values[1:], 0]))
+
+
+def unmark(text: str) -> str:
+    """A line without the decoration before it: an emoji or arrow bullet, an interview's "Q:".
+
+    >>> unmark("✅ Turn it off"), unmark("👉🏽 Follow me"), unmark("Q: Why?"), unmark("1️⃣ One"), unmark("Quiet: yes")
+    ('Turn it off', 'Follow me', 'Why?', '1️⃣ One', 'Quiet: yes')
+    >>> unmark("Here is how 👇"), unmark("🚀")
+    ('Here is how', '🚀')
+    """
+    first = text[:1]
+    if first.isascii() and first not in "QA" and text[-1:].isascii():
+        return text
+    return _INTERVIEW.sub("", _SYMBOLS.sub("", text), count=1)
+
+
+def decorated(line: str) -> bool:
+    """Whether a line starts with an emoji or arrow ("→ Charge more", "✅ Ship small").
+
+    >>> decorated("→ Charge more"), decorated("1️⃣ One"), decorated("Plain")
+    (True, False, False)
+    """
+    return not line.lstrip()[:1].isascii() and _DECORATED.match(line) is not None
 
 
 def ends_sentence(text: str) -> bool:
@@ -233,16 +237,36 @@ def numbered_heading(heading: str) -> bool:
 
 
 def heading_block(text: str, level: int) -> Block:
-    """A heading of `level`, its numbering taken off."""
+    """A heading of `level`, its numbering and a colon after it taken off."""
     number, heading = split_number(text)
+    heading = heading.rstrip(":").rstrip() or heading
     return Block(heading, heading, number, level)
+
+
+def unshouted(heading: str) -> str:
+    """A heading written in capitals, in sentence case: read aloud, "HEAT THE POT" would be
+    spelled out as acronyms. The common acronyms in it stay.
+
+    >>> unshouted("TIME IS AN INGREDIENT"), unshouted("WHY AI WON'T TAKE YOUR JOB"), unshouted("Ship AI")
+    ('Time is an ingredient', "Why AI won't take your job", 'Ship AI')
+    >>> unshouted("WHAT I LEARNED AND WHAT I’M KEEPING")
+    'What I learned and what I’m keeping'
+    """
+    words = heading.split()
+    if len(words) < 2 or not heading.isupper():
+        return heading
+    said = [word if word.strip(CLOSERS + _OPENERS + ",.:;!?") in _ACRONYMS else word.lower() for word in words]
+    said = ["I" + word[1:] if _PRONOUN_I.match(word) else word for word in said]
+    said[0] = said[0][:1].upper() + said[0][1:]
+    return " ".join(said)
 
 
 def item(text: str, number: int | None, listed: int) -> Block:
     """A numbered list's item: its first sentence heads it, the rest is its paragraph.
 
-    >>> item("1. Its been well run. Hats off to them.", 1, 0)
-    Block(text='1. Its been well run. Hats off to them.', heading='Its been well run.', number=1, level=None, body='Hats off to them.', listed=0, in_list=True)
+    >>> block = item("1. Its been well run. Hats off to them.", 1, 0)
+    >>> block.heading, block.body, block.number, block.listed, block.in_list
+    ('Its been well run.', 'Hats off to them.', 1, 0, True)
     """
     first, *rest = _SENTENCE_BREAK.split(split_number(text)[1] if number is not None else text, maxsplit=1)
     return Block(text, first.strip(), number, None, rest[0].strip() if rest else None, listed, True)

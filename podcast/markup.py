@@ -28,17 +28,21 @@ from podcast.blocks import (
     ITALIC_LEVEL,
     LEAD_IN_LEVEL,
     Block,
+    decorated,
+    ends_sentence,
     heading_block,
-    is_furniture,
     is_headlike,
     is_short,
     item,
     split_number,
+    unmark,
 )
+from podcast.furniture import is_furniture, page_text
 
 _PARSER = MarkdownIt("commonmark").enable("table")
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.DOTALL)
+_FRONT_TITLE = re.compile(r"^title[ \t]*[:=][ \t]*([\"']?)(.+?)\1[ \t]*$", re.MULTILINE)
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}", re.DOTALL)  # Hugo's, and Liquid's (Jekyll, DEV: "{% youtube x %}")
 _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
 _MEDIA_BLOCK = re.compile(r"^\s*<(?:figure|img|picture|video|audio|iframe|svg|script|style|object|embed)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -48,7 +52,6 @@ _MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")  # not pars
 _BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|writes|has written|has been|lives|works)\b")
 _INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 _STRAY_MARKS = re.compile(r"`+|\*{2,}|_{2,}|~{2,}")  # unclosed markup is literal text, but not words
-_WORDY = re.compile(r"[^\W_]")  # a block with no letter or digit ("|---|", "* * *") says nothing
 _LOOSE_STOP = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a left-out code span stood before a stop
 _LEAD_END = ".:!?—–"
 _MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, not words
@@ -56,7 +59,7 @@ _MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, 
 
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a Markdown text (see the module docstring)."""
-    text = _SHORTCODE.sub("", _FRONT_MATTER.sub("", text))
+    text = _SHORTCODE.sub("", _without_front_matter(text))
     # The tokens are many small objects that form no cycles and die together: the cycle
     # collector, scanning them again and again as they pile up, costs a long article a third more.
     collecting = gc.isenabled()
@@ -67,8 +70,26 @@ def markdown_blocks(text: str) -> list[Block]:
     finally:
         if collecting:
             gc.enable()
-    kept = [block for block in blocks if _WORDY.search(block.text) and (block.level is not None or not is_furniture(block.text))]
+    links = [id(block) in reader.links for block in blocks]
+    # Short lines that are each only a link, two or more in a row, are a page's tags or menu.
+    menu = {i for i in range(len(blocks)) if links[i] and ((i and links[i - 1]) or (i + 1 < len(links) and links[i + 1]))}
+    kept = page_text([block for i, block in enumerate(blocks) if i not in menu], lambda b: b.level is None and is_furniture(b.text))
     return kept[:-1] if kept and id(kept[-1]) in reader.bios else kept  # an author's bio, in italics, ends the page
+
+
+def _without_front_matter(text: str) -> str:
+    """The text without its front matter, whose title stands in as the ``#`` title when the text
+    has none of its own.
+
+    >>> _without_front_matter('---\\ntitle: "Five things"\\ntags: a\\n---\\nIntro.')
+    '# Five things\\n\\nIntro.'
+    """
+    front = _FRONT_MATTER.match(text)
+    if front is None:
+        return text
+    rest = text[front.end() :]
+    title = _FRONT_TITLE.search(front.group())
+    return f"# {title.group(2)}\n\n{rest}" if title and not rest.lstrip().startswith("# ") else rest
 
 
 class _Reader:
@@ -82,6 +103,7 @@ class _Reader:
         self.number: int | None = None  # the open list item's number
         self.after_image = False
         self.bios: set[int] = set()  # the blocks that are italic notes about the author (by id)
+        self.links: set[int] = set()  # the blocks that are a short line holding only a link (by id)
 
     def blocks(self) -> list[Block]:
         out: list[Block] = []
@@ -119,22 +141,46 @@ class _Reader:
 
     def _paragraph(self, inline: Token) -> list[Block]:
         children = inline.children or []
-        text = _inline_text(children)
-        image_only = not text and any(child.type == "image" for child in children)
-        caption = self.after_image and is_short(text) and not text.rstrip("”’\"')").endswith((".", "!", "?"))
+        text = unmark(_inline_text(children))
+        marks = _marks(children)
+        image_only = not text and "image" in marks
+        # A caption: a short line under an image (in italics it may be a sentence), or after it in its paragraph.
+        caption = (self.after_image and is_short(text) and (not ends_sentence(text) or _all_italic(marks))) or (
+            marks[:1] == ["image"] and is_short(text))
         self.after_image = image_only
         if not text or caption:
             return []
         first, self.first_in_item = self.first_in_item, False
+        if "softbreak" in marks and not self.lists:
+            lines = _decorated_lines(children)
+            if lines:  # "→ Charge more" lines, one under another: a list
+                return [Block(line, in_list=True, bullet=True) for line in lines]
         listed = self.lists[-1] if self.lists and first else None
         if listed is not None:
             return [item(text, self.number, listed)]
         if self.lists:  # a bullet: a bold lead-in may head it ("- **Speed.** Fast pages sell.")
-            return [replace((first and _lead_in(children, text)) or Block(text), in_list=True)]
-        block = _emphasised(children, text) or _lead_in(children, text) or Block(text)
-        if _all_italic(children) and _BIO.match(text):
+            bullet = first and len(self.lists) == 1
+            return [replace((first and _lead_in(children, text)) or Block(text), in_list=True, bullet=bullet)]
+        if marks == ["text"]:  # most paragraphs: words and nothing else
+            return [Block(text)]
+        block = _emphasised(marks, text) or _lead_in(children, text) or Block(text)
+        if _all_italic(marks) and _BIO.match(text):
             self.bios.add(id(block))
+        elif marks[0] == "link_open" and marks[-1] == "link_close" and is_headlike(text):
+            self.links.add(id(block))
         return [block]
+
+
+def _decorated_lines(children: Sequence[Token]) -> list[str]:
+    """The lines of a paragraph when each starts with an emoji or arrow ("→ Charge more"), else none."""
+    lines: list[list[Token]] = [[]]
+    for child in children:
+        if child.type == "softbreak":
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    texts = [_inline_text(line) for line in lines]
+    return [unmark(text) for text in texts] if all(decorated(text) for text in texts) else []
 
 
 def _inline_text(children: Sequence[Token]) -> str:
@@ -156,7 +202,7 @@ def _inline_text(children: Sequence[Token]) -> str:
         elif child.type == "code_inline":
             parts.append(_code_words(child.content))
     text = " ".join("".join(parts).split())
-    if "[^" in text:
+    if "[" in text:
         text = FOOTNOTE_MARK.sub("", text)
     return _LOOSE_STOP.sub(r"\1", text) if " " in text and _LOOSE_STOP.search(text) else text
 
@@ -171,9 +217,8 @@ def _code_words(code: str) -> str:
     return " ".join(words) if len(words) <= _MAX_CODE_WORDS and len(code.split()) <= _MAX_CODE_WORDS - 2 else ""
 
 
-def _emphasised(children: Sequence[Token], text: str) -> Block | None:
-    """A paragraph that is all bold (or all italic) and reads like a heading is one."""
-    marks = [child.type for child in children if child.type != "text" or child.content.strip()]
+def _emphasised(marks: list[str], text: str) -> Block | None:
+    """A paragraph that is all bold (or all italic) and reads like a heading is one; `marks`: its tokens' kinds."""
     for opening, level in (("strong_open", BOLD_LEVEL), ("em_open", ITALIC_LEVEL)):
         if marks[:1] == [opening] and marks[-1:] == [opening.replace("open", "close")] and marks.count(opening) == 1:
             heading = text.rstrip(":")
@@ -182,8 +227,12 @@ def _emphasised(children: Sequence[Token], text: str) -> Block | None:
     return None
 
 
-def _all_italic(children: Sequence[Token]) -> bool:
-    marks = [child.type for child in children if child.type != "text" or child.content.strip()]
+def _marks(children: Sequence[Token]) -> list[str]:
+    """The kinds of a paragraph's inline tokens, blank text left out."""
+    return [child.type for child in children if child.type != "text" or child.content.strip()]
+
+
+def _all_italic(marks: list[str]) -> bool:
     return marks[:1] == ["em_open"] and marks[-1:] == ["em_close"]
 
 
@@ -191,6 +240,8 @@ def _lead_in(children: Sequence[Token], text: str) -> Block | None:
     """A paragraph opening with a bold phrase that ends like a heading ("**Carry a spare.** A
     puncture ...", "**Quiet streets** — the back streets ...") is headed by it."""
     children = [child for child in children if child.type != "text" or child.content]
+    if children and children[0].type == "text" and not _WORD.search(children[0].content):  # "➡️ **Lead.** …"
+        children = children[1:]
     if not children or children[0].type != "strong_open":
         return None
     close = next((i for i, child in enumerate(children) if child.type == "strong_close"), None)

@@ -30,13 +30,14 @@ from podcast.blocks import (
     heading_block,
     ends_sentence,
     is_attribution,
-    is_furniture,
-    is_furniture_heading,
+    decorated,
     is_headlike,
     item,
     numbered_heading,
     split_number,
+    unmark,
 )
+from podcast.furniture import heads_furniture, is_furniture, page_text
 
 # Lines up to this long may be a hard-wrapped paragraph; one-paragraph-per-line text runs longer.
 _HARD_WRAP_WIDTH = 100
@@ -70,11 +71,18 @@ def plain_blocks(text: str) -> list[Block]:
         chunks, hard_wrap = _BLANK_LINES.split(text), True
     else:  # one paragraph per line
         chunks, hard_wrap = [text], False
+    while len(chunks) > 1 and all(is_furniture(line) for line in chunks[0].split("\n")):  # a forwarded email's headers
+        chunks = chunks[1:]
     blocks: list[Block] = []
     for chunk in chunks:
         blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
-    kept = [b for b in blocks if b.text and (b.level is not None or is_furniture_heading(b.text) or not is_furniture(b.text))]
+    kept = page_text([b for b in blocks if b.text], _is_furniture)
     return _resolve(_demote_labels(kept))
+
+
+def _is_furniture(block: Block) -> bool:
+    """A furniture line; a furniture heading ("Contents") stays, to take its section out with it."""
+    return block.level is None and not heads_furniture(block.text) and is_furniture(block.text)
 
 
 def _plain(text: str) -> str:
@@ -88,14 +96,14 @@ def _plain(text: str) -> str:
     'snake_case and 5 * 3 stay'
     """
     if not _MARKS.search(text):  # most lines: no markup to remove
-        return " ".join(text.split())
+        return unmark(" ".join(text.split()))
     text = FOOTNOTE_MARK.sub("", _IMAGE.sub("", text))
     text = _LINK.sub(r"\1", text)
     text = _CODE.sub(r"\1", text)
     text = _STRONG.sub(r"\2", text)
     text = _STAR_EMPHASIS.sub(r"\1", text)
     text = _UNDERSCORE_EMPHASIS.sub(r"\1", text)
-    return _SPACE.sub(" ", text).strip()
+    return unmark(_SPACE.sub(" ", text).strip())
 
 
 def _starts_lower(text: str) -> bool:
@@ -121,15 +129,26 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
     blocks: list[Block] = []
     run: list[str] = []  # consecutive plain lines
     in_bullet = False
-    for line in lines:
+    # Two or more lines in a row that start with an emoji or arrow are a list ("→ Charge more");
+    # one alone may head the line under it ("✅ Ship small").
+    listed: set[int] = set()
+    if len(lines) > 1 and not "".join(lines).isascii():
+        marks = [decorated(line) for line in lines]
+        listed = {k for k, mark in enumerate(marks) if mark and ((k and marks[k - 1]) or (k + 1 < len(marks) and marks[k + 1]))}
+    for k, line in enumerate(lines):
+        if k in listed:
+            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
+            blocks.append(replace(_paragraph(line), in_list=True, bullet=True))
+            run, in_bullet = [], False
+            continue
         if run and _SETEXT.match(line):
             heading = _plain(run.pop())
-            blocks += _run_blocks(run, hard_wrap)
+            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
             blocks.append(heading_block(heading, 1 if "=" in line else 2))
             run, in_bullet = [], False
             continue
         if _RULE.match(line) or _REFERENCE.match(line) or not _QUOTE.sub("", line).strip():  # ">" alone: a break
-            blocks += _run_blocks(run, hard_wrap)
+            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
             run, in_bullet = [], False
             continue
         if in_bullet and not run and line[:1] in (" ", "\t"):  # a bullet item's continuation
@@ -140,10 +159,10 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
             run.append(_QUOTE.sub("", line))
             in_bullet = False
             continue
-        blocks += _run_blocks(run, hard_wrap)
+        blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
         blocks.append(marked)
         run, in_bullet = [], _BULLET.match(line) is not None
-    return blocks + _run_blocks(run, hard_wrap)
+    return blocks + _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
 
 
 def _marked_block(line: str, alone: bool) -> Block | None:
@@ -154,7 +173,7 @@ def _marked_block(line: str, alone: bool) -> Block | None:
         return heading_block(_plain(atx.group(2) or ""), len(atx.group(1)))
     bullet = _BULLET.match(line)
     if bullet:
-        return replace(_paragraph(bullet.group(1)), in_list=True)
+        return replace(_paragraph(bullet.group(1)), in_list=True, bullet=not line[:1].isspace())
     bold = _BOLD_LINE.match(line)
     if bold:
         heading = _plain(bold.group(2)).rstrip(":")
@@ -171,12 +190,14 @@ def _marked_block(line: str, alone: bool) -> Block | None:
     return Block(text, heading if headlike else None, number)
 
 
-def _run_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
+def _run_blocks(lines: list[str], hard_wrap: bool, attached: bool) -> list[Block]:
     """Plain lines -> paragraphs and heading candidates.
 
     Between blank lines, short lines (all within _HARD_WRAP_WIDTH) are one hard-wrapped
     paragraph, perhaps under a heading line. Otherwise each line is a paragraph, except that a
-    line starting in lower case continues a line that did not end a sentence.
+    line starting in lower case continues a line that did not end a sentence. A paragraph
+    after another line of its run, or of its chunk (`attached`: the run does not start it),
+    is marked attached, when blank lines separate the chunks.
     """
     if not lines:
         return []
@@ -184,15 +205,15 @@ def _run_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
         first = _plain(lines[0])
         heading = _candidate_heading(first)
         if heading and not _starts_lower(lines[1]):
-            return [Block(first, heading), _paragraph(" ".join(lines[1:]))]
-        return [_paragraph(" ".join(lines))]
+            return [Block(first, heading), _paragraph(" ".join(lines[1:]), attached=True)]
+        return [_paragraph(" ".join(lines), attached)]
     joined: list[str] = []
     for line in lines:
         if joined and _starts_lower(line) and not ends_sentence(joined[-1]):
             joined[-1] += " " + line
         else:
             joined.append(line)
-    blocks = [_paragraph(line) for line in joined]
+    blocks = [_paragraph(line, hard_wrap and (attached or k > 0)) for k, line in enumerate(joined)]
     return [replace(b, heading=_candidate_heading(b.text)) if b.level is None else b for b in blocks]
 
 
@@ -209,7 +230,7 @@ def _candidate_heading(text: str) -> str | None:
     return bare if text.endswith(":") and is_headlike(bare) and CONCLUSION_HEADING.match(bare) else None
 
 
-def _paragraph(raw: str) -> Block:
+def _paragraph(raw: str, attached: bool = False) -> Block:
     """A paragraph, or a bold lead-in heading with its paragraph ("**Heading.** Body ...").
 
     >>> _paragraph("**Carry a spare.** A puncture is a nuisance.").body
@@ -226,7 +247,7 @@ def _paragraph(raw: str) -> Block:
         number, heading = split_number(heading)
         if is_headlike(heading):
             return Block(_plain(raw), heading, number, LEAD_IN_LEVEL, _plain(lead["body"] or lead["body2"]))
-    return Block(_plain(raw))
+    return Block(_plain(raw), attached=attached)
 
 
 def _resolve(blocks: list[Block]) -> list[Block]:

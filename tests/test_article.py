@@ -148,3 +148,71 @@ def test_an_article_without_a_title_is_named_after_its_file_in_title_case(tmp_pa
     path.write_text("Why we met.\n\nFirst point\n\nIt matters.\n\nSecond point\n\nIt also matters.\n", encoding="utf-8")
     assert load_article(path).title is None
     assert load_source(path).title == load_source(str(path)).title == "Zuckerberg Bloomberg Interview"
+
+
+# Furniture lines of the kinds real pages, posts and newsletters carry; none of it is the article's.
+# (A line that heads a section of links, "Read more" or "Related posts", takes the section with
+# it, so it is not one to drop just anywhere.)
+FURNITURE = ["By Jane Doe · 5 min read", "Updated March 3, 2025", "Photo: Sam Lee / Example", "Share this post",
+             "Related: How we ship", "#startups #careers", "👉 Follow me for more tips", "1.2K Followers", "12",
+             "Thanks for reading! Subscribe for free to receive new posts.", "View this email in your browser",
+             "Listen on Spotify", "If this was useful, repost it ♻️", "Subscribe", "Thoughts? 👇",
+             "[2] Counted by hand in March.", "© 2025 Example Press"]
+WORDS = st.sampled_from("ship small teams write often fast notes users every week review code plan".split())
+SENTENCE = st.lists(WORDS, min_size=4, max_size=10).map(lambda words: " ".join(words).capitalize() + ".")
+HEADING = st.lists(WORDS, min_size=2, max_size=5, unique=True).map(lambda words: " ".join(words).capitalize())
+
+
+@given(
+    st.lists(st.tuples(HEADING, SENTENCE), min_size=2, max_size=5, unique_by=lambda pair: pair[0]),
+    SENTENCE,
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from(FURNITURE)), max_size=6),
+    st.booleans(),
+)
+def test_furniture_anywhere_changes_nothing_a_listener_hears(
+    sections: list[tuple[str, str]], intro: str, furniture: list[tuple[int, str]], markdown: bool
+) -> None:
+    mark = "## " if markdown else ""
+    parts = ["# Notes" if markdown else "Notes", intro]
+    for heading, paragraph in sections:
+        parts += [mark + heading, paragraph]
+    clean = parse_article("\n\n".join(parts), markdown)
+    for position, line in furniture:
+        parts.insert(1 + position % len(parts), line)
+    assert parse_article("\n\n".join(parts), markdown) == clean
+    assert [t.heading for t in clean.takeaways] == [heading for heading, _ in sections]
+
+
+MEDIUM_PASTED = """Why our small team stopped estimating
+What we use instead
+Dana Whitfield
+Follow
+6 min read
+·
+Feb 2, 2024
+214
+For three years our team estimated every ticket in story points. Last spring we stopped.
+Nobody missed the meetings
+Planning took two hours every fortnight. Without points it takes twenty minutes.
+We split work smaller instead
+Instead of arguing whether a ticket was a five or an eight, we split anything that felt big.
+Forecasts got better, not worse
+Counting finished tickets per week predicted our release dates better than velocity did.
+If your team spends more time estimating than it saves, try a quarter without points.
+Agile
+Teamwork
+Written by Dana Whitfield
+1.2K Followers
+Product engineer. I write about small software.
+Follow
+More from Dana Whitfield
+"""
+
+
+def test_a_medium_page_pasted_as_text_keeps_no_byline_tags_or_author_box() -> None:
+    article = parse_article(MEDIUM_PASTED, markdown=False)
+    spoken = [article.title, *article.intro, *article.conclusion, *(p for t in article.takeaways for p in t.paragraphs)]
+    assert article.title == "Why our small team stopped estimating"
+    assert article.intro == ("What we use instead", "For three years our team estimated every ticket in story points. Last spring we stopped.")
+    assert [t.heading for t in article.takeaways] == ["Nobody missed the meetings", "We split work smaller instead", "Forecasts got better, not worse"]
+    assert not [text for text in spoken if "Dana" in text or text in ("Agile", "Teamwork", "214") or "engineer" in text]

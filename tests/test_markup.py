@@ -57,7 +57,14 @@ CASES = {
         ['"Ship it before you are ready."', "Jane Doe, CEO and Co-Founder, Acme"],
     ),
     "a superscript footnote marker is left out": ("Most teams ship weekly.<sup>2</sup>", ["Most teams ship weekly."]),
+    "a numbered footnote marker and its note are left out": (
+        "Most teams ship weekly.[3]\n\n[3] A survey of forty teams, asked twice.",
+        ["Most teams ship weekly."],
+    ),
+    "an emoji before a paragraph is not said": ("✅ Most teams ship weekly. 👇", ["Most teams ship weekly."]),
     "a bullet list inside a takeaway is its text": ("- one thing\n- another thing", ["one thing", "another thing"]),
+    "arrow lines one under another are a list, said without the arrows": (
+        "→ one thing\n→ another thing", ["one thing", "another thing"]),
 }
 
 
@@ -87,7 +94,8 @@ def test_an_author_bio_in_italics_at_the_end_is_left_out() -> None:
 # Markdown made of the marks real pages hold, in any order.
 PIECES = ["# ", "## ", "### ", "1. ", "2. ", "- ", "> ", "```", "    ", "**", "_", "`", "<b>", "</b>", "<div>",
           "&amp;", "| a | b |\n|---|---|\n", "![i](x.png)", "[l](u)", "[^1]", "Word", "more words here.",
-          "A sentence ends.", "Jane Doe, CEO", "Related: x", "\n", "\n\n"]
+          "A sentence ends.", "Jane Doe, CEO", "Related: x", "\n", "\n\n",
+          "✅ ", "👇", "1/ ", "IV. ", "Step two: ", "Q: ", "#tag ", "Written by Jane Doe", "© 2024", "Jane Doe", "5 min read"]
 
 
 @settings(deadline=None)  # the first example imports trafilatura or markdown-it; a busy machine is slow

@@ -1,0 +1,184 @@
+"""Page furniture: what a page, a post or an e-mail carries around an article that a listener
+does not need. Bylines, read times and date lines, captions and credits, "Related:", share,
+follow and subscribe lines, claps and follower counts, hashtags, "Thanks for reading!", an
+e-mail's headers and footer, cookie notices, footnotes; headings whose sections are furniture
+("Contents", "More from …") or back matter ("Attributions", "About the author"). The patterns
+are data; both readers (podcast.plaintext, podcast.markup) leave out what they match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from podcast.blocks import QUOTE_END, Block, ends_sentence, unmark
+
+# Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
+# lines that stand beside an author's name at the top of a page: bylines, read times, dates.
+_READ_TIME = r".{0,80}\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}"  # "5 min read"
+_BYLINES = [
+    _READ_TIME,
+    r"(?:written |posted |words |story )?by\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[·|•,—–-]|\s+and\s+[A-Z]|\s+on\s+[A-Z0-9])",  # byline
+    r"(?:(?:updated|published|posted|last (?:updated|modified)|written)(?:\s+on)?:?\s*)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
+    r"(?:\s*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?",  # date lines
+    r"(?:(?:updated|published|posted|last updated)(?:\s+on)?:?\s*)?\d{4}-\d{2}-\d{2}",
+    r"follow|[\d.,]+\s*[km]?\s+followers",
+]
+_FURNITURE = [
+    *_BYLINES,
+    r"(?:photo|image|picture|illustration|graphic|chart|figure|fig\.|source|credits?|photograph|courtesy|via|"
+    r"caption)(?:\s+(?:by|of|credit|courtesy))?\s*[:—–|].{0,200}",  # captions and credits
+    r"(?:photo(?:graph)?|image|picture|illustration|header image|cover image)\s+(?:by|via|courtesy of|from)\s+.{1,80}",
+    r"related(?:\s+(?:posts?|articles?|reading|stories|links|content))?\s*(?::.*)?",
+    r"(?:see also|also read|further reading|you (?:may|might) also like|recommended(?: reading)?)\s*(?::.*)?",
+    r"read (?:more|next)(?:\s*[:›»→…].*|\s+(?:on|at|about|here|in)\b.*)?",
+    r"(?:share (?:this|on)\b|follow (?:us|me) on\b|click here to subscribe|subscribe (?:to|for|now|here)\b|"
+    r"sign up (?:for|to)\b|join (?:our|my) (?:\w+ )?(?:newsletter|mailing list)|get (?:our|the) newsletter).{0,120}",
+    r"(?:this (?:article|post|piece|story|essay) (?:was )?(?:first |originally )?(?:appeared|published)"
+    r"|(?:it |this )?(?:was )?originally (?:published|posted|appeared) (?:on|at|in)"
+    r"|a version of this (?:article|post|piece|story) (?:first |originally )?appeared|cross-?posted (?:from|on)).*",
+    r"(?:no|\d+) comments?:?|leave a (?:comment|reply).{0,40}|(?:tags|tagged|filed under|categories)\s*:.*",
+    r"\[\^[^\]]+\]:.*|\[\d{1,3}\]\s.{1,400}",  # a footnote's text
+    r"(?:follow|listen|share|save|clap|like|reply|print|email|tweet|subscribe|top|menu|home|--)",  # page buttons
+    r"[\d.,]+\s*[km]?\s+(?:followers|claps|likes|comments|responses|shares|views|reads|subscribers)",
+    r"(?:more (?:from|by)|other (?:posts|articles|stories) (?:from|by)) .{1,60}",
+    r"about the author\s*[:.—–-].*",
+    r"#[^\W\d_][\w-]*(?:\s+#[^\W\d_][\w-]*)*",  # hashtags
+    r"[\d.,]+\s*[km]?",  # a clap, like or response count on its own
+    r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
+    r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
+    r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare)\b.{0,120}",
+    r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}",
+    # a post's question to its readers, who cannot answer a podcast
+    r"(?:what|which)(?: one| else)? (?:would|do|will) you add\??|thoughts\?|agree\?|what(?:['’]s| is) your (?:take|experience)\b.{0,60}\?",
+    r"(?:watch|listen to) (?:the|this) (?:full )?(?:video|episode|podcast|interview|talk).{0,60}"
+    r"|(?:watch|listen|available) (?:it )?on (?:youtube|spotify|apple podcasts|vimeo|soundcloud).{0,60}",
+    # an email's headers and its footer
+    r"-*\s*forwarded message\s*-*|begin forwarded message:?|(?:from|to|cc|sent|date|subject|reply-to):\s.{1,200}",
+    r"view (?:this email |it |this )?(?:in (?:your |a )?browser|online)\.?|update your (?:email )?preferences.{0,60}|unsubscribe\b.{0,80}",
+    r"we use cookies\b.{0,200}|accept(?: all)? cookies|manage (?:cookie )?preferences",
+    r"(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright).{0,120}|all rights reserved\.?",
+    r"(?:privacy(?: policy)?|terms(?: of (?:service|use))?|careers|help|status|cookie (?:policy|settings)|contact(?: us)?|about us)",
+]
+# A page's footer starts with one of these: after it, in the second half of a page, nothing is the
+# article's. (Not "©": a photo credit carries one too.)
+_END_OF_PAGE = re.compile(
+    r"^(?:you(?:['’]re| are) receiving this\b|you received this (?:email|message)\b|unsubscribe\b|written by\s)",
+    re.IGNORECASE,
+)
+_FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE[1:]), re.IGNORECASE | re.DOTALL)
+# Furniture known by words in its middle; matched only where a quick search finds those words.
+_INSIDE = re.compile(r"\bmin(?:ute)?s?\s+read\b|\bnewsletter\b|\bin the comments\b|\bcomment below\b|\blet me know below\b", re.I)
+_FURNITURE_INSIDE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in [
+        _READ_TIME,
+        r".{0,60}\bnewsletter\b.{0,60}(?:subscribe|sign up|inbox).{0,40}|.{0,60}(?:subscribe|sign up)\b.{0,60}\bnewsletter\b.{0,40}",
+        r".{0,120}\b(?:in the comments|comment below|let me know below)\b.{0,20}",
+    ]),
+    re.IGNORECASE | re.DOTALL,
+)
+_BYLINE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _BYLINES), re.IGNORECASE)
+_AUTHOR = re.compile(r"(?i:(?:written |posted |words |story )?by)\s+((?:[A-Z][\w.'’-]*\s*){1,4}?)\s*(?:$|[·|•,—–-]|\s(?:and|on)\s)")
+_NAME = re.compile(r"(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]+")  # "Dana Whitfield", "Mary K. O’Neil"
+_WORDY = re.compile(r"[^\W_]")
+_FURNITURE_WORDS = 40  # furniture is short: a longer paragraph is the article's own text
+
+# Headings that start page furniture: their section is left out. The first group anywhere; the
+# second (back matter) only where it and every heading after it at its level is back matter.
+_FURNITURE_HEADING = re.compile(
+    r"^(?:(?:table of )?contents|in this (?:article|post|issue)|on this page|jump to"
+    r"|related(?: posts| articles| reading| links| stories)?|you (?:may|might) also like|read (?:more|next)"
+    r"|(?:sign up for|subscribe to|join|get) (?:our|my|the) (?:\w+ )?newsletter|newsletter|subscribe"
+    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply)|responses"
+    r"|(?:more|discover more) from .{1,80}|recommended (?:from|for you|for|by) .{1,60}|written by .{1,60}|see (?:all|more) from .{1,60})\s*:?$",
+    re.IGNORECASE,
+)
+_BACK_MATTER_HEADING = re.compile(
+    r"^(?:(?:other|more|additional|useful|helpful|further|recommended|some)\b.*\bresources|resources(?: and .*)?"
+    r"|references|footnotes|notes|end ?notes|sources|attributions?|credits|acknowledge?ments|bibliography"
+    r"|further reading|about (?:the|this) author|about me|author bio|links)\s*:?$",
+    re.IGNORECASE,
+)
+_BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a paragraph is page furniture that a listener does not need.
+
+    >>> [is_furniture(t) for t in ["By Jane Doe · 5 min read", "Updated March 3, 2025", "Photo: Reuters",
+    ...  "Related: How we ship", "Share this post", "This article first appeared on Example.com.",
+    ...  "Photo by Sam Lee on Unsplash", "Follow", "1.2K Followers", "More from Jane Doe"]]
+    [True, True, True, True, True, True, True, True, True, True]
+    >>> [is_furniture(t) for t in ["By the end of May we had shipped.", "Read more books.", "Sources say no."]]
+    [False, False, False]
+    """
+    if len(text.split()) > _FURNITURE_WORDS:
+        return False
+    text = unmark(text.strip())
+    return _FURNITURE_LINE.fullmatch(text) is not None or (_INSIDE.search(text) is not None and _FURNITURE_INSIDE.fullmatch(text) is not None)
+
+
+def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[Block]:
+    """The blocks that are the article's own: not `furniture`, not the page's footer (from an
+    "Unsubscribe", "You are receiving this email" or "Written by …" line in the page's second half on),
+    and not the author's name standing alone: beside a byline, read time or date line, or the
+    name a byline gives ("Written by Dana Whitfield") or that stood there, wherever it stands
+    again. A name right after a quote is the quote's attribution, and stays.
+
+    >>> [b.text for b in page_text([Block("Dana Whitfield"), Block("7 min read"), Block("Intro."),
+    ...  Block("Dana Whitfield"), Block("·"), Block("Agile"), Block("Teams"), Block("Unsubscribe"), Block("Street")],
+    ...  lambda b: is_furniture(b.text))]
+    ['Intro.']
+    """
+    blocks = [block for block in blocks if _WORDY.search(block.text)]  # "·", "* * *", "|---|" say nothing
+    dropped = [furniture(block) for block in blocks]
+    end = next((i for i in range(len(blocks) // 2, len(blocks)) if blocks[i].level is None and _END_OF_PAGE.match(blocks[i].text)),
+               len(blocks))
+    tags = end
+    while tags and (dropped[tags - 1] or _tag(blocks[tags - 1])) and end < len(blocks):  # "Agile", "Teamwork" over a footer
+        tags -= 1
+    if sum(not gone for gone in dropped[tags:end]) >= 2:
+        end = tags
+    authors = {match.group(1).strip() for block, gone in zip(blocks, dropped)
+               if (gone or block.level is not None) and (match := _AUTHOR.match(block.text))}
+    names = [i for i in range(end) if not dropped[i] and blocks[i].level is None and _NAME.fullmatch(blocks[i].text)
+             and not (i and QUOTE_END.search(blocks[i - 1].text.strip()))]  # after a quote: its attribution
+    for i in names:
+        if any(dropped[j] and _BYLINE_LINE.fullmatch(blocks[j].text.strip()) for j in (i - 1, i + 1) if 0 <= j < end):
+            authors.add(blocks[i].text)
+    for i in names:
+        dropped[i] = blocks[i].text in authors
+    return [block for block, gone in zip(blocks[:end], dropped) if not gone]
+
+
+def _tag(block: Block) -> bool:
+    """A page's topic tag: a line of one to three words, not a sentence, not in a list."""
+    return block.level is None and not block.in_list and block.number is None and len(block.text.split()) <= 3 and not ends_sentence(block.text)
+
+
+def is_furniture_heading(text: str) -> bool:
+    """
+    >>> is_furniture_heading("Contents"), is_furniture_heading("Sign up for our newsletter"), is_furniture_heading("Ship it")
+    (True, True, False)
+    """
+    return _FURNITURE_HEADING.match(text.strip()) is not None
+
+
+def heads_furniture(line: str) -> bool:
+    """Whether a plain line heads a furniture section ("Related posts", "Contents"), rather than
+    being a button on its own ("Share this post", "Subscribe"), which takes nothing with it.
+
+    >>> heads_furniture("Related posts"), heads_furniture("Share this post")
+    (True, False)
+    """
+    return is_furniture_heading(line) and _BUTTON.match(line.strip()) is None
+
+
+def is_back_matter_heading(text: str) -> bool:
+    """
+    >>> is_back_matter_heading("Other rate limiter design resources"), is_back_matter_heading("Use free resources")
+    (True, False)
+    """
+    return _BACK_MATTER_HEADING.match(text.strip()) is not None

@@ -1,0 +1,64 @@
+"""Page furniture: the lines pages, posts and e-mails carry that a listener does not need, and
+lines of articles that look like them but are the article's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from podcast.blocks import Block
+from podcast.furniture import heads_furniture, is_furniture, page_text
+
+FURNITURE = [
+    "By Jane Doe · 5 min read", "Updated March 3, 2025", "7 min read", "Photo by Sam Lee on Unsplash",
+    "1.2K Followers", "214", "Follow", "Listen", "Share", "#startups #careers", "👉 Follow me for more tips",
+    "If this was useful, follow me for more and repost to help a founder", "Thanks for reading! Subscribe for free.",
+    "Type your email…", "2 Restacks", "Continue reading", "Discover more from The Release Train",
+    "---------- Forwarded message ---------", "From: The Weekly Build <hello@example.org>",
+    "Subject: Issue 112", "View this email in your browser", "Update your preferences",
+    "We use cookies to improve your experience.", "Accept all cookies", "© 2024 Example Press. All rights reserved.",
+    "Watch the video", "Listen on Spotify", "Subscribe wherever you get your podcasts.",
+    "What's the best cost win you've seen? Drop it in the comments", "Thoughts?", "[2] Counted by hand in March.",
+    "Privacy policy", "Terms of service",
+]
+ARTICLE = [
+    "By the end of May we had shipped.", "Read more books.", "Sources say no.", "Follow the money, not the hype.",
+    "Most users subscribe within a week of their first visit.", "Share your screen less and your notes more.",
+    "From then on, every deploy was small.", "Date nights matter as much as sprints.",
+    "If you follow these steps, the build takes a minute.", "Our newsletter grew by a third in a year.",
+    "2024 was the year we stopped estimating.",
+]
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_furniture_lines_are_left_out(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", ARTICLE)
+def test_article_lines_that_look_like_furniture_stay(line: str) -> None:
+    assert not is_furniture(line)
+
+
+def test_a_button_line_takes_no_section_with_it_but_a_furniture_heading_does() -> None:
+    assert [heads_furniture(line) for line in ("Related posts", "Contents", "Share this post", "Subscribe")] == [
+        True, True, False, False]
+
+
+def test_the_authors_name_goes_beside_a_byline_and_where_a_byline_names_it_but_stays_after_a_quote() -> None:
+    blocks = [Block(text) for text in (
+        "Dana Whitfield", "6 min read", "Why we stopped.", "“Ship it.”", "Dana Whitfield", "More text here.",
+        "Written by Dana Whitfield", "Dana Whitfield", "Product engineer.")]
+    kept = page_text(blocks, lambda block: is_furniture(block.text))
+    assert [block.text for block in kept] == ["Why we stopped.", "“Ship it.”", "Dana Whitfield", "More text here."]
+
+
+def test_the_name_that_stood_beside_the_read_time_goes_again_in_the_footer() -> None:
+    texts = ["Dana Whitfield", "6 min read", "Why we stopped.", "More text here.", "Dana Whitfield", "Product engineer."]
+    kept = page_text([Block(text) for text in texts], lambda block: is_furniture(block.text))
+    assert [block.text for block in kept] == ["Why we stopped.", "More text here.", "Product engineer."]
+
+
+def test_an_email_footer_ends_the_page_only_in_its_second_half() -> None:
+    texts = ["Intro.", "Unsubscribe from nothing here.", "One.", "Two.", "Three.", "Unsubscribe | Preferences", "12 High St"]
+    kept = page_text([Block(text) for text in texts], lambda block: is_furniture(block.text))
+    assert [block.text for block in kept] == ["Intro.", "One.", "Two.", "Three."]
