@@ -122,7 +122,6 @@ def _say_time(match: re.Match[str]) -> str:
 
 
 _MERIDIEM = r"\s?(?P<meridiem>[AaPp])(?:\.[Mm]\.|[Mm]\b)"  # "pm", "PM", "p.m."
-_MERIDIEM_STARTS = tuple(letter + after for letter in "AaPp" for after in ".Mm")
 
 _CURRENCIES = {  # symbol: (one, many, one hundredth, many hundredths)
     "$": ("dollar", "dollars", "cent", "cents"),
@@ -255,7 +254,12 @@ _NUMBER_RULES: list[Rule] = [
         _say_time,
         (":",),
     ),
-    (re.compile(rf"(?<![0-9:.,])(?P<hour>1[0-2]|0?[1-9]){_MERIDIEM}"), _say_time, _MERIDIEM_STARTS),
+    (
+        re.compile(rf"(?<![0-9:.,])(?P<hour>1[0-2]|0?[1-9]){_MERIDIEM}"),
+        _say_time,
+        _DIGITS,
+        re.compile(r"[0-9]\s?[AaPp][.Mm]"),
+    ),
     (re.compile(rf"\b{_MONTH}\s+{_DAY}"), lambda m: _month(m) + " " + _ordinal(m.group("day")), _MONTH_STARTS),
     (
         re.compile(rf"(?<![0-9.,]){_DAY}\s+(?:of\s+)?{_MONTH}"),
@@ -274,7 +278,8 @@ _NUMBER_RULES: list[Rule] = [
     (
         re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:st|nd|rd|th)\b"),
         lambda match: _ordinal(match.group(1)),
-        ("st", "nd", "rd", "th"),
+        _DIGITS,
+        re.compile(r"[0-9](?:st|nd|rd|th)"),
     ),
     (
         re.compile(r"(?<![0-9.,])(1[1-9][0-9]0|20[0-9]0)'?s\b"),
@@ -303,7 +308,7 @@ _NUMBER_RULES: list[Rule] = [
     # Ratios: "3:1", "16:9" (a time has two digits after its colon, read above).
     (re.compile(r"(?<![0-9:.])([0-9]+):([0-9])(?![0-9:])"), lambda m: m.group(1) + " to " + m.group(2), (":",)),
     # "GPT-4" -> "GPT 4", "Q3" -> "Q 3", "5G" -> "5 G": letters and digits are said apart.
-    (re.compile(r"(?<=[A-Za-z])-?(?=[0-9])|(?<=[0-9])(?=[A-Za-z])"), " ", _DIGITS),
+    (re.compile(r"(?<=[A-Za-z])-?(?=[0-9])|(?<=[0-9])(?=[A-Za-z])"), " ", _DIGITS, re.compile(r"[A-Za-z]-?[0-9]|[0-9][A-Za-z]")),
     (
         re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+){2,})(?![0-9])"),
         lambda match: _version(match.group(1)),
@@ -324,6 +329,7 @@ _NUMBER_RULES: list[Rule] = [
         ),
         lambda match: _year(match.group(1)),
         _DIGITS,
+        re.compile(r"[12][0-9]{3}"),
     ),
     # Every digit the rules above left: "12,500", "3.14", ".5", "42".
     (
