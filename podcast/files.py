@@ -64,6 +64,36 @@ def write_if_changed(path: Path, data: bytes | str) -> None:
     atomic_write(path, data)
 
 
+def write_staged(folder: Path, files: dict[str, str]) -> None:
+    """Write `files` (name: text) into `folder`, a copy that `staged` yields, then sync them.
+
+    No one reads a staging copy, and `staged` puts it in place whole, so the temporary file,
+    rename and sync per file that `atomic_write` makes buy nothing here (a script folder has
+    thousands of files for a long article): each changed file is written plainly, as a new
+    file (the copy's files are hard links to the published ones, never to be written through),
+    then all of them and the folder are synced in one pass, so that the swap never publishes
+    a file the disk does not hold yet. A file that already holds its text is left alone.
+    """
+    written = []
+    for name, text in files.items():
+        path, data = folder / name, text.encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        with open(path, "xb") as file:
+            file.write(data)
+        written.append(path)
+    for path in (*written, folder):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
 @contextmanager
 def locked(path: Path, timeout: float, waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Hold an exclusive lock on the file `path` for the duration of the block.
