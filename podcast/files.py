@@ -74,17 +74,21 @@ def write_staged(folder: Path, files: dict[str, str]) -> None:
     then all of them and the folder are synced in one pass, so that the swap never publishes
     a file the disk does not hold yet. A file that already holds its text is left alone.
     """
+    existing = set(os.listdir(folder))
     written = []
     for name, text in files.items():
         path, data = folder / name, text.encode("utf-8")
-        try:
+        if name in existing:
             if path.read_bytes() == data:
                 continue
             path.unlink()
-        except FileNotFoundError:
-            pass
-        with open(path, "xb") as file:
-            file.write(data)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # less the umask
+        try:
+            rest = memoryview(data)
+            while rest:  # a write may take part of it (a disk nearly full); the next raises
+                rest = rest[os.write(descriptor, rest) :]
+        finally:
+            os.close(descriptor)
         written.append(path)
     for path in (*written, folder):
         descriptor = os.open(path, os.O_RDONLY)
