@@ -8,7 +8,6 @@ the tests run some two million times for a long article).
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Sequence
 
@@ -19,7 +18,7 @@ Replacement = str | Callable[[re.Match[str]], str]
 Rule = tuple[re.Pattern[str], Replacement, tuple[str, ...]] | tuple[re.Pattern[str], Replacement, tuple[str, ...], re.Pattern[str]]
 
 # Characters most text holds: a needed string is best recognised by one of its others.
-_COMMON = re.compile(r"[a-z .,]")
+_COMMON = frozenset("abcdefghijklmnopqrstuvwxyz .,")
 
 
 class Rules:
@@ -40,7 +39,9 @@ class Rules:
     def __call__(self, text: str) -> str:
         start = 0
         while True:
-            for index in self._candidates(text, start):
+            for index in self._candidates(text):
+                if index < start:
+                    continue
                 pattern, replacement, _, needs, refined = self._steps[index]
                 if needs is not None and not any(map(text.__contains__, needs)):
                     continue
@@ -53,8 +54,8 @@ class Rules:
             else:
                 return text
 
-    def _candidates(self, text: str, start: int) -> list[int]:
-        """The rules from `start` on whose characters `text` holds, by index."""
+    def _candidates(self, text: str) -> list[int]:
+        """The rules whose characters `text` holds, by index."""
         present = self._keys.intersection(text)
         chosen = self._chosen.get(present)
         if chosen is None:
@@ -63,7 +64,7 @@ class Rules:
             chosen = self._chosen[present] = [
                 index for index, (_, _, key, _, _) in enumerate(self._steps) if key is None or not key.isdisjoint(present)
             ]
-        return chosen[bisect.bisect_left(chosen, start):] if start else chosen
+        return chosen
 
 
 # Sets of characters remembered per Rules; a text holds one of a few hundred in practice.
@@ -96,5 +97,5 @@ def _rarest(need: str) -> str:
     >>> _rarest("St."), _rarest("e.g."), _rarest("Jan"), _rarest("0s"), _rarest("vs")
     ('S', '.', 'J', '0', 'v')
     """
-    ranked = sorted(need, key=lambda char: (bool(_COMMON.match(char)), char.isalpha(), char in ".,"))
+    ranked = sorted(need, key=lambda char: (char in _COMMON, char.isalpha(), char in ".,"))
     return ranked[0]
