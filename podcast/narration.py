@@ -170,6 +170,8 @@ class _Narrator:
 
     def announce(self, written: str, spoken: str) -> str:
         """Remember the written form of each sentence of `spoken`, when they pair one to one."""
+        if spoken == written:  # every sentence said as written: nothing to remember
+            return spoken
         pairs = sentences(written), sentences(spoken)
         if len(pairs[0]) == len(pairs[1]):
             self.written.update((said, shown) for shown, said in zip(*pairs) if said != shown)

@@ -14,7 +14,7 @@ from podcast.rewriting import Rule
 from podcast.sentences import _keep_stop
 
 _DIGITS = tuple("0123456789")
-_DIGIT_DOTS = tuple(digit + "." for digit in _DIGITS)  # a version has one
+_DIGIT_DOT_DIGIT = re.compile(r"[0-9]\.[0-9]")  # a version has one
 _MONTH_STARTS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -312,14 +312,16 @@ _NUMBER_RULES: list[Rule] = [
     (
         re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+){2,})(?![0-9])"),
         lambda match: _version(match.group(1)),
-        _DIGIT_DOTS,
+        _DIGITS,
+        _DIGIT_DOT_DIGIT,
     ),
     (
         re.compile(
             r"(?<![\w.])(?P<name>[A-Za-z]+)\s(?P<version>[0-9]+\.[0-9]+)(?![0-9]|[.,][0-9])"
         ),
         _say_version,
-        _DIGIT_DOTS,
+        _DIGITS,
+        _DIGIT_DOT_DIGIT,
     ),
     (re.compile(r"(?<![\w.,])-(?=[0-9])"), "minus ", ("-",)),
     (
