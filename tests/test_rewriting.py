@@ -92,3 +92,11 @@ def test_a_text_with_nothing_to_drop_is_kept_as_it_is(text: str) -> None:
     text = _normalise_characters(text)
     kept = (_without_pointers(sentence) for sentence in sentences(text))
     assert _drop_reader_references(text) == " ".join(sentence for sentence in kept if sentence)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="0123456789.,a _-é", max_size=16))
+def test_the_digits_rule_finds_what_its_plain_pattern_finds(text: str) -> None:
+    plain = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|(?<![\w.])\.[0-9]+")
+    quick = _NUMBER_RULES[-1][0]
+    assert [m.span() for m in quick.finditer(text)] == [m.span() for m in plain.finditer(text)]
