@@ -48,7 +48,7 @@ def _outcome(rewrite, text: str) -> str:  # type: ignore[no-untyped-def]
 WORDING = _ABBREVIATION_RULES + _PAUSE_RULES + _NUMBER_RULES + _SYMBOL_RULES
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(TEXTS)
 @example("In 1999 the St. Louis team paid $5 at 3:30 pm, e.g. U.S. GPT-4 5th 3.12.1")
 def test_wording_rules_give_what_every_rule_in_turn_gives(text: str) -> None:
@@ -94,7 +94,7 @@ def test_a_text_with_nothing_to_drop_is_kept_as_it_is(text: str) -> None:
     assert _drop_reader_references(text) == " ".join(sentence for sentence in kept if sentence)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.text(alphabet="0123456789.,a _-é", max_size=16))
 def test_the_digits_rule_finds_what_its_plain_pattern_finds(text: str) -> None:
     plain = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|(?<![\w.])\.[0-9]+")
