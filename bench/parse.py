@@ -74,8 +74,10 @@ def script_command(source: Path, show: Path, python: str = sys.executable) -> fl
     """`podcast script` as a user runs it, in a fresh show folder (its start-up included)."""
     show.mkdir()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([python, "-m", "podcast", "script", str(source), "--show", str(show)],
-                   check=True, stdout=subprocess.DEVNULL)
+    # Run from the show folder: `-m` puts the working folder first on the module path, and a
+    # checkout's own folder there would shadow the code the interpreter was installed with.
+    subprocess.run([python, "-m", "podcast", "script", str(source.resolve()), "--show", str(show.resolve())],
+                   check=True, stdout=subprocess.DEVNULL, cwd=show)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
