@@ -15,7 +15,12 @@ they are disturbed far less than wall time. It prints each row's median and its 
 article beside the whole (reading must grow in proportion, not faster), and one line for the
 target of issue 12: `podcast script` of this article within 5 s.
 
-    python bench/parse.py [--runs N] [--lines N] [--headings N]
+With `--baseline PYTHON` (the interpreter of another checkout's venv, e.g. the code before a
+change: `git worktree add /tmp/base REV && make -C /tmp/base .venv/bin/podcast`, then
+`--baseline /tmp/base/.venv/bin/python`), each run also times `podcast script` of that code,
+right after this code's, and prints its median and how many times slower it is.
+
+    python bench/parse.py [--runs N] [--lines N] [--headings N] [--baseline PYTHON]
 """
 
 from __future__ import annotations
@@ -65,12 +70,14 @@ def timed(step: Callable[[], object]) -> float:
     return time.process_time() - start
 
 
-def script_command(source: Path, show: Path) -> float:
+def script_command(source: Path, show: Path, python: str = sys.executable) -> float:
     """`podcast script` as a user runs it, in a fresh show folder (its start-up included)."""
     show.mkdir()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-m", "podcast", "script", str(source), "--show", str(show)],
-                   check=True, stdout=subprocess.DEVNULL)
+    # Run from the show folder: `-m` puts the working folder first on the module path, and a
+    # checkout's own folder there would shadow the code the interpreter was installed with.
+    subprocess.run([python, "-m", "podcast", "script", str(source.resolve()), "--show", str(show.resolve())],
+                   check=True, stdout=subprocess.DEVNULL, cwd=show)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
@@ -80,6 +87,7 @@ def main() -> None:
     options.add_argument("--runs", type=int, default=3)
     options.add_argument("--lines", type=int, default=100_000)
     options.add_argument("--headings", type=int, default=3_000)
+    options.add_argument("--baseline", metavar="PYTHON", help="also time podcast script with this interpreter's podcast")
     args = options.parse_args()
     tokens = MarkdownIt("commonmark").enable("table")
     with tempfile.TemporaryDirectory() as folder:
@@ -99,6 +107,9 @@ def main() -> None:
                 rows.setdefault(f"{kind}: markdown-it", []).append(timed(lambda: tokens.parse(path.read_text(encoding="utf-8"))))
                 rows.setdefault(f"{kind}: parse", []).append(timed(lambda: load_article(path)))
             rows.setdefault("markdown: podcast script", []).append(script_command(files["markdown"], root / f"show{run}"))
+            if args.baseline:
+                base = script_command(files["markdown"], root / f"baseline{run}", args.baseline)
+                rows.setdefault("markdown: baseline podcast script", []).append(base)
     medians = {name: statistics.median(times) for name, times in rows.items()}
     print(f"Reading a {args.lines:,}-line article with {args.headings:,} headings; CPU s, median of {args.runs} runs")
     for name, seconds in medians.items():
@@ -107,6 +118,8 @@ def main() -> None:
     growth = medians["markdown: parse"] / medians["markdown, a quarter: parse"]
     print(f"  parse, whole / a quarter: {growth:.2f} (4.00 is linear)")
     script = medians["markdown: podcast script"]
+    if args.baseline:
+        print(f"  baseline / this code, podcast script: {medians['markdown: baseline podcast script'] / script:.2f}")
     verdict = "met" if script <= TARGET_SECONDS else "missed"
     print(f"target: podcast script of the article within {TARGET_SECONDS:g} s: {script:.2f} s, {verdict}"
           f" (parse {medians['markdown: parse']:.2f} s of it)")

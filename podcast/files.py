@@ -64,6 +64,40 @@ def write_if_changed(path: Path, data: bytes | str) -> None:
     atomic_write(path, data)
 
 
+def write_staged(folder: Path, files: dict[str, str]) -> None:
+    """Write `files` (name: text) into `folder`, a copy that `staged` yields, then sync them.
+
+    No one reads a staging copy, and `staged` puts it in place whole, so the temporary file,
+    rename and sync per file that `atomic_write` makes buy nothing here (a script folder has
+    thousands of files for a long article): each changed file is written plainly, as a new
+    file (the copy's files are hard links to the published ones, never to be written through),
+    then all of them and the folder are synced in one pass, so that the swap never publishes
+    a file the disk does not hold yet. A file that already holds its text is left alone.
+    """
+    existing = set(os.listdir(folder))
+    written = []
+    for name, text in files.items():
+        path, data = folder / name, text.encode("utf-8")
+        if name in existing:
+            if path.read_bytes() == data:
+                continue
+            path.unlink()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # less the umask
+        try:
+            rest = memoryview(data)
+            while rest:  # a write may take part of it (a disk nearly full); the next raises
+                rest = rest[os.write(descriptor, rest) :]
+        finally:
+            os.close(descriptor)
+        written.append(path)
+    for path in (*written, folder):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
 @contextmanager
 def locked(path: Path, timeout: float, waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Hold an exclusive lock on the file `path` for the duration of the block.

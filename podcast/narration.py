@@ -31,7 +31,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from podcast.article import Article
 from podcast.errors import ScriptError
-from podcast.files import staged, write_if_changed
+from podcast.files import staged, write_staged
 from podcast.spoken import sentences, speakable, written_sentences
 
 EPISODE_FILE = "episode.toml"
@@ -170,6 +170,8 @@ class _Narrator:
 
     def announce(self, written: str, spoken: str) -> str:
         """Remember the written form of each sentence of `spoken`, when they pair one to one."""
+        if spoken == written:  # every sentence said as written: nothing to remember
+            return spoken
         pairs = sentences(written), sentences(spoken)
         if len(pairs[0]) == len(pairs[1]):
             self.written.update((said, shown) for shown, said in zip(*pairs) if said != shown)
@@ -254,23 +256,20 @@ def write_script(script: Script, folder: Path, overwrite: bool = False) -> None:
 
 
 def _write_files(script: Script, files: dict[str, str], folder: Path) -> None:
-    for name, text in files.items():
-        write_if_changed(folder / name, text)
     for stale in _segment_files(folder):
         if stale.name not in files:
             stale.unlink()
     written = json.dumps(dict(script.written), ensure_ascii=False, indent=0, sort_keys=True)
-    write_if_changed(folder / WRITTEN_FILE, written + "\n")
     # JSON strings are valid TOML basic strings, so json.dumps quotes them safely.
-    write_if_changed(
-        folder / EPISODE_FILE,
+    episode = (
         f"title = {json.dumps(script.title, ensure_ascii=False)}\n"
         f"description = {json.dumps(script.description, ensure_ascii=False)}\n"
         f"# Of the segment files as narrated: tells a hand edit from an old narration.\n"
         f"fingerprint = {json.dumps(_fingerprint(files))}\n"
         f"# What it was narrated from: a rebuild of the same sources replaces its episode.\n"
-        f"sources = {json.dumps(list(script.sources), ensure_ascii=False)}\n",
+        f"sources = {json.dumps(list(script.sources), ensure_ascii=False)}\n"
     )
+    write_staged(folder, {**files, WRITTEN_FILE: written + "\n", EPISODE_FILE: episode})
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

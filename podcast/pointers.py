@@ -32,6 +32,18 @@ _POINTER = re.compile(
 )
 # Every pointer above holds one of these words: a sentence without any has no pointer.
 _POINTER_WORD = re.compile(r"click|tap|bio|video|above|below|watch|view|pictured", re.IGNORECASE)
+_POINTER_WORDS = ("click", "tap", "bio", "video", "above", "below", "watch", "view", "pictured")
+
+
+def _has_pointer_word(text: str) -> bool:
+    """`_POINTER_WORD.search`, quicker: ASCII text lower-cased is what the pattern matches,
+    ignoring case, and substring tests take a tenth of its time."""
+    if not text.isascii():
+        return bool(_POINTER_WORD.search(text))
+    lowered = text.lower()
+    return any(map(lowered.__contains__, _POINTER_WORDS))
+
+
 # Lines that only introduce a link: "Read more: ...", "Source: ...".
 _POINTER_LEAD = re.compile(r"^(?:read more|related|see also|source|via)\s*:", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"(\s*[,;:]\s+|\s*—\s*|\s+[–-]\s+)")
@@ -59,7 +71,7 @@ def _without_pointers(sentence: str) -> str:
         sentence = _POINTER_ASIDE.sub("", sentence)
     if _POINTER_LEAD.match(sentence):
         return ""
-    if not _POINTER_WORD.search(sentence):
+    if not _has_pointer_word(sentence):
         return sentence
     body, end = re.match(r"(.*?)([.!?:]*[\"')]*)$", sentence).groups()
     parts = _CLAUSE_BREAK.split(body)
@@ -86,6 +98,13 @@ def _without_pointers(sentence: str) -> str:
 
 
 def _drop_reader_references(text: str) -> str:
+    """`text` (normalised: single spaces) without what only a reader can use.
+
+    A text with no bracket, no colon and none of the pointer words has nothing to drop: its
+    sentences, joined again, are the text itself.
+    """
+    if "(" not in text and ":" not in text and not _has_pointer_word(text):
+        return text
     kept = (_without_pointers(sentence) for sentence in sentences(text))
     return " ".join(sentence for sentence in kept if sentence)
 
@@ -98,6 +117,23 @@ _URL = re.compile(
     rf"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*|\b(?:[a-z0-9-]+\.)+(?:{_TLDS})\b(?:/\S*)?",
     re.IGNORECASE,
 )
+
+
+def may_hold_url(text: str) -> bool:
+    """Whether `text` has what every URL has: "://", or a dot after "www" or before a letter (a
+    top-level domain). Far cheaper than looking for URLs, and most sentences have neither.
+
+    >>> may_hold_url("It ended."), may_hold_url("See example.org"), may_hold_url("ftp://x")
+    (False, True, True)
+    """
+    if "://" in text:
+        return True
+    dot = text.find(".")
+    while dot != -1:
+        if text[dot + 1 : dot + 2].isalpha() or text[max(dot - 3, 0) : dot].lower() == "www":
+            return True
+        dot = text.find(".", dot + 1)
+    return False
 
 
 def _say_domain(url: str) -> str:

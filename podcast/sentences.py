@@ -7,6 +7,7 @@ both the written text and its spoken form are split here, by the same rules.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- Sentences ------------------------------------------------------------------------------------
 
@@ -81,6 +82,13 @@ def sentences(text: str) -> list[str]:
     >>> sentences("Dr. Smith moved to the U.S. in 2020. He earns 3.5 times more!")
     ['Dr. Smith moved to the U.S. in 2020.', 'He earns 3.5 times more!']
     """
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
+    """`sentences`, remembered for the last few texts: narration splits each sentence again
+    (to pair its written and spoken forms) right after splitting its paragraph."""
     text = " ".join(text.split())
     found, start = [], 0
     for match in _SENTENCE_PUNCT.finditer(text):
@@ -88,7 +96,7 @@ def sentences(text: str) -> list[str]:
             found.append(text[start : match.end()].strip())
             start = match.end()
     found.append(text[start:].strip())
-    return [sentence for sentence in found if sentence]
+    return tuple(sentence for sentence in found if sentence)
 
 
 def _keep_stop(match: re.Match[str], spoken: str) -> str:

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 
 from podcast.letters import letters_dotted, letters_joined
 from podcast.numbers import _NUMBER_RULES, _say_phone
-from podcast.pointers import _EMAIL, _URL, _drop_reader_references, _say_email, _say_url
-from podcast.rewriting import _ALWAYS, Rule, _apply
+from podcast.pointers import _EMAIL, _URL, _drop_reader_references, _say_email, _say_url, may_hold_url
+from podcast.rewriting import Rule, Rules
 from podcast.sentences import _keep_stop, _sentence_ends_at, sentences
 
 __all__ = ["letters_dotted", "letters_joined", "sentences", "speakable", "written_sentences"]
@@ -55,7 +55,8 @@ def _normalise_characters(text: str) -> str:
     >>> _normalise_characters("Meta’s  “AI”…\\x00")
     'Meta\\'s "AI"...'
     """
-    text = unicodedata.normalize("NFKC", text.translate(_CHARACTERS))
+    if not text.isascii():  # ASCII has nothing to translate and is its own NFKC form
+        text = unicodedata.normalize("NFKC", text.translate(_CHARACTERS))
     if text.isprintable():  # no control or format characters, no whitespace but " ": most text
         return " ".join(text.split())
     text = "".join(
@@ -85,7 +86,7 @@ def _set_aside_lexicon(text: str, lexicon: Mapping[str, str]) -> tuple[str, list
     >>> _set_aside_lexicon("Zuck met Zuckerberg and Zuck", {"Zuck": "Zuk"})
     ('\\U000f0000 met Zuckerberg and \\U000f0000', ['Zuk'])
     """
-    entries = sorted((key for key in lexicon if key.strip()), key=len, reverse=True)
+    entries = sorted((key for key in lexicon if key.strip()), key=len, reverse=True) if lexicon else []
     if not entries:
         return text, []
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, entries)) + r")(?!\w)")
@@ -142,6 +143,7 @@ _ABBREVIATION_RULES: list[Rule] = [
         re.compile(r"\b(?:[A-Z]\.){2,}(?!\w)"),
         lambda match: _keep_stop(match, match.group().replace(".", "")),
         (".",),
+        re.compile(r"[A-Z]\.[A-Z]\."),
     ),
 ]
 
@@ -191,14 +193,20 @@ _SYMBOL_RULES: list[Rule] = [
     ),
 ]
 
+# For normalised text, whose only white space is single spaces (so two in a row is what "\s+"
+# needs to change anything).
 _TIDY_RULES: list[Rule] = [
     (_ODD, " ", tuple("#*_<>[]{}|~^\\`")),
-    (re.compile(r"\s+"), " ", _ALWAYS),
-    (re.compile(r"\s+([,.!?;:])"), r"\1", _ALWAYS),
+    (re.compile(r"\s+"), " ", ("  ",)),
+    (re.compile(r"\s+([,.!?;:])"), r"\1", tuple(" " + stop for stop in ",.!?;:")),
     (re.compile(r",(?:\s*,)+"), ",", (",",)),
     (re.compile(r",\s*([.!?;:])"), r"\1", (",",)),
     (re.compile(r"(^|[.!?;:]\s)\s*,\s*"), r"\1", (",",)),
 ]
+
+
+_WORDING = Rules(_ABBREVIATION_RULES, _PAUSE_RULES, _NUMBER_RULES, _SYMBOL_RULES)
+_TIDYING = Rules(_TIDY_RULES)
 
 
 def speakable(text: str, lexicon: Mapping[str, str] | None = None) -> str:
@@ -215,9 +223,9 @@ def speakable(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     text = _drop_reader_references(text)
     if "@" in text:
         text = _EMAIL.sub(_say_email, text)
-    text = _URL.sub(_say_url, text)
-    text = _apply(_ABBREVIATION_RULES + _PAUSE_RULES + _NUMBER_RULES, text)
-    text = _apply(_SYMBOL_RULES, text)
+    if may_hold_url(text):
+        text = _URL.sub(_say_url, text)
+    text = _WORDING(text)
     # Again, for what the lexicon says: it may hold curly quotes or control characters too.
     text = _normalise_characters(_restore_lexicon(text, said))
-    return _apply(_TIDY_RULES, text).lstrip(" ,;:").rstrip(" ,;")
+    return _TIDYING(text).lstrip(" ,;:").rstrip(" ,;")

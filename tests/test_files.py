@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from podcast import files
-from podcast.files import atomic_write, recover, staged, staging_folders
+from podcast.files import atomic_write, recover, staged, staging_folders, write_staged
 
 def published(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -36,6 +36,19 @@ def test_a_finished_block_replaces_the_folder_at_once(episodes: Path) -> None:
     assert published(episodes) == {"feed.xml": b"new feed", "ep.mp3": b"old audio", "sub/page.html": b"page", "new.vtt": b"WEBVTT"}
     assert os.stat(episodes / "ep.mp3").st_ino == unchanged
     assert staging_folders(episodes) == []
+
+
+def test_staged_writes_never_change_a_published_file_through_its_link(episodes: Path) -> None:
+    old_feed = os.stat(episodes / "feed.xml")
+    kept = os.stat(episodes / "ep.mp3")
+    with staged(episodes) as stage:
+        write_staged(stage, {"feed.xml": "new feed", "ep.mp3": "old audio", "notes.txt": "é"})
+        assert published(episodes)["feed.xml"] == b"old feed"  # the link was replaced, not written through
+    assert published(episodes) == {"feed.xml": b"new feed", "ep.mp3": b"old audio", "sub/page.html": b"page", "notes.txt": "é".encode()}
+    assert os.stat(episodes / "feed.xml").st_ino != old_feed.st_ino
+    unchanged = os.stat(episodes / "ep.mp3")  # same text: the same file, its time untouched
+    assert (unchanged.st_ino, unchanged.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
+    assert stat.S_IMODE(os.stat(episodes / "notes.txt").st_mode) == 0o666 & ~files._UMASK
 
 
 def test_a_failed_block_changes_nothing(episodes: Path) -> None:
