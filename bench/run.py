@@ -53,7 +53,7 @@ from podcast.article import Article, load_article
 from podcast.errors import SpeechError
 from podcast.ffmpeg import ffmpeg
 from podcast.mix import BITRATE, SAMPLE_RATE
-from podcast.narration import Script, read_script
+from podcast.script import Script, read_script
 from podcast.engines import ENGINES, HibariEngine, Voice
 from podcast.speech import Request, speak, wav_seconds
 from podcast.spoken import sentences

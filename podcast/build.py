@@ -22,7 +22,8 @@ from podcast.reading import is_url
 from podcast.files import locked, room_reported, staged
 from podcast.episode import Sound, SpokenSegment, Tags
 from podcast.mix import mix
-from podcast.narration import Script, ignored_files, narrate, narrate_digest, read_script, recorded_sources, slugify, write_script
+from podcast.narration import narrate, narrate_digest
+from podcast.script import Script, ignored_files, read_script, recorded_sources, slugify, write_script
 from podcast.catalog import Entry, load_catalog
 from podcast.publish import discard_damaged, publish, remove, write_feed
 from podcast.show import Show, load_lexicon

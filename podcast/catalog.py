@@ -37,7 +37,7 @@ class Entry:
     size: int  # bytes of the MP3: the enclosure length apps check downloads against
     chapters: tuple[Chapter, ...]
     sha256: str = ""  # of the MP3's bytes; empty in catalogs written before it was recorded
-    # What it was made from (file paths, URLs; see narration.Script.sources); () in catalogs
+    # What it was made from (file paths, URLs; see script.Script.sources); () in catalogs
     # written before sources were recorded.
     sources: tuple[str, ...] = ()
     # Its episode number (itunes:episode, shown by apps and the page), given once when first

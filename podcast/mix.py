@@ -35,7 +35,7 @@ from podcast.music import (
     Jingle,
     jingle,
 )
-from podcast.narration import Script
+from podcast.script import Script
 from podcast.engines import SAMPLE_WIDTH
 from podcast.tags import Provenance, join, read_provenance
 from podcast.trim import FADE_MS, SILENCE_DBFS, span, trimmed

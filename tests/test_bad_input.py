@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from podcast.cli import cli
-from podcast.narration import slugify
+from podcast.script import slugify
 from test_cover import claimed_png  # tests/ is on sys.path: pytest puts it there
 
 ARTICLE = """Notes on keeping things

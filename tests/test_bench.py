@@ -19,7 +19,8 @@ from types import ModuleType
 import pytest
 
 from podcast.article import Article, Takeaway, load_article
-from podcast.narration import narrate, write_script
+from podcast.narration import narrate
+from podcast.script import write_script
 from podcast.errors import SpeechError
 from podcast.engines import ENGINES
 from podcast.spoken import sentences

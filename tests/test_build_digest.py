@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from podcast.cli import cli
-from podcast.narration import read_script
+from podcast.script import read_script
 from podcast.engines import HibariEngine, PiperEngine, Pyttsx3Engine, Voice
 from podcast.speech import cache_path
 

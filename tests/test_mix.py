@@ -15,7 +15,7 @@ from podcast.episode import Sound, SpokenSegment, Tags
 from podcast.ffmpeg import ffmpeg
 from podcast.mix import EDGE_PAUSE, PARAGRAPH_PAUSE, SEGMENT_PAUSE, mix
 from podcast.music import CHIME_LEAD, CHIME_LUFS, CHIME_SECONDS, MUSIC_SOLO
-from podcast.narration import Script
+from podcast.script import Script
 from podcast.engines import Voice
 from podcast.speech import Request, speak, wav_seconds
 

@@ -21,7 +21,7 @@ from podcast.build import build
 from podcast.cli import cli
 from podcast.episode import Chapter, Cue, Episode
 from podcast.ffmpeg import ffmpeg
-from podcast.narration import read_script
+from podcast.script import read_script
 from podcast.publish import remove
 from podcast.show import load_show
 from podcast.transcript import sidecar_names, srt as srt_text, vtt as vtt_text
