@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 SPEECH = "speech"  # one WAV per sentence, voice and engine build, and its span (see podcast.trim)
 CHUNKS = "mp3"  # one encoded MP3 chunk per segment's audio, gain and settings
 COVERS = "covers"  # covers drawn from a title, and covers scaled for the MP3
+NARRATION = "narration"  # an article's script, by the article's bytes and this code (see build._narration)
 
 
 def cache_dir(kind: str) -> Path:
@@ -55,3 +57,28 @@ def seal(path: Path, data: bytes) -> None:
 
 def _seal(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
+
+
+def remember(path: Path, data: bytes) -> None:
+    """Write a cache entry whole (a temporary file renamed into place), then seal it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    seal(path, data)
+
+
+def code_fingerprint() -> str:
+    """What decides an entry that code makes from its inputs: this package's source files and
+    every installed distribution's name and version (the `name-version.dist-info` folders on
+    sys.path, read without importlib.metadata, which costs a rebuild more than the listing)."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    for entry in sys.path:
+        try:
+            names = sorted(name for name in os.listdir(entry or ".") if name.endswith(".dist-info"))
+        except OSError:
+            continue
+        digest.update("\0".join(names).encode())
+    return digest.hexdigest()

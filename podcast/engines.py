@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from podcast.errors import EngineFallback, SpeechError
-from podcast.spoken import letters_dotted, letters_joined
+from podcast.letters import letters_dotted, letters_joined
 
 if TYPE_CHECKING:
     import hibari

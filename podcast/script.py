@@ -67,6 +67,24 @@ class Script:
     written: Mapping[str, str] = field(default_factory=dict)
 
 
+def as_json(script: Script) -> str:
+    """The script as JSON, all of it (`from_json` reads it back): for the narration cache."""
+    segments = [[s.name, s.title, list(s.paragraphs), list(s.announcements)] for s in script.segments]
+    fields = [script.title, script.slug, script.description, segments, list(script.sources), dict(script.written)]
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def from_json(text: str | bytes) -> Script:
+    """
+    >>> script = Script("T", "t", "Notes.", (Segment("00-intro", "Intro", ("Hi.",), (0,)),), ("a.md",), {"two": "2"})
+    >>> from_json(as_json(script)) == script
+    True
+    """
+    title, slug, description, segments, sources, written = json.loads(text)
+    parts = tuple(Segment(name, heading, tuple(paragraphs), tuple(announced)) for name, heading, paragraphs, announced in segments)
+    return Script(title, slug, description, parts, tuple(sources), written)
+
+
 def slugify(text: str, limit: int = 60) -> str:
     """A file-name-safe, stable slug; text in scripts without Latin letters gets a short hash.
 

@@ -1,4 +1,5 @@
-"""build: a published show survives SIGKILL at any moment and two builds at once.
+"""build: a published show survives SIGKILL at any moment and two builds at once; an unchanged
+article is not narrated again.
 
 Real `podcast build` processes on a short article, killed with SIGKILL at many points of their
 run; after each kill the published folder must be exactly as before the build or exactly as
@@ -281,3 +282,58 @@ def test_sources_are_read_before_the_show_is_locked(base: Path, tmp_path: Path) 
         build = podcast(show, "build", str(show / "missing.md"))
         _out, err = build.communicate(timeout=60)
         assert (build.returncode, err.splitlines()) == (1, [f"Error: {show / 'missing.md'}: no such file"])
+
+
+# --- The narration cache: an unchanged article is not narrated again ---------------------------
+
+NARRATION_CHANGES = {
+    "nothing": lambda show, article: None,
+    "the article": lambda show, article: article.write_text(
+        article.read_text(encoding="utf-8").replace("Look at what came out", "Read what came out"), encoding="utf-8"),
+    "the show's title": lambda show, article: (show / "podcast.toml").write_text(
+        SETTINGS + 'title = "Another Show"\n', encoding="utf-8"),
+    "the lexicon": lambda show, article: (show / "lexicon.toml").write_text('"Keep" = "Kept"\n', encoding="utf-8"),
+    "a damaged cache entry": lambda show, article: [
+        entry.write_bytes(entry.read_bytes().replace(b"Look", b"Lock"))
+        for entry in (Path(os.environ["XDG_CACHE_HOME"]) / "podcast-digest" / "narration").rglob("*.json")
+    ],
+}
+
+
+@pytest.mark.parametrize("change", NARRATION_CHANGES, ids=list(NARRATION_CHANGES))
+def test_a_script_made_again_is_the_narration_of_what_is_there_now(tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Narrated once and remembered, then something changes: the script is what narrating the
+    changed inputs afresh gives, never the remembered one (and is that one when nothing changed)."""
+    from podcast.build import script
+    from podcast.narration import narrate
+    from podcast.article import load_article
+    from podcast.show import load_lexicon, load_show
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # this test's own narration cache
+    show_dir = tmp_path / "show"
+    show_dir.mkdir()
+    (show_dir / "podcast.toml").write_text(SETTINGS, encoding="utf-8")
+    article = write_article(tmp_path, "steps.md", "Steps", "Keep it short.")
+    script(load_show(show_dir), article)
+    NARRATION_CHANGES[change](show_dir, article)
+    show = load_show(show_dir)
+    made, _folder = script(show, article)
+    fresh = narrate(load_article(article), show.title, "Steps", load_lexicon(show_dir))
+    assert (made.segments, made.description) == (fresh.segments, fresh.description)
+
+
+def test_an_unchanged_article_is_rebuilt_without_loading_the_readers_or_the_spoken_forms(tmp_path: Path) -> None:
+    show = tmp_path / "show"
+    show.mkdir()
+    (show / "podcast.toml").write_text(SETTINGS, encoding="utf-8")
+    article = write_article(tmp_path, "steps.md", "Steps", "Keep it short.")
+    cache = tmp_path / "cache"
+    assert podcast(show, "script", str(article), cache=cache).wait() == 0
+    again = (
+        "import sys; from pathlib import Path; from podcast.build import script; from podcast.show import load_show; "
+        f"script(load_show(Path({str(show)!r})), Path({str(article)!r})); "
+        "print(sorted(m for m in ('podcast.article', 'podcast.spoken', 'podcast.narration', 'markdown_it') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", again], env=dict(os.environ, XDG_CACHE_HOME=str(cache)),
+                            capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
