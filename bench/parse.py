@@ -18,7 +18,9 @@ target of issue 12: `podcast script` of this article within 5 s.
 With `--baseline PYTHON` (the interpreter of another checkout's venv, e.g. the code before a
 change: `git worktree add /tmp/base REV && make -C /tmp/base .venv/bin/podcast`, then
 `--baseline /tmp/base/.venv/bin/python`), each run also times `podcast script` of that code,
-right after this code's, and prints its median and how many times slower it is.
+right after this code's, and prints its median and how many times slower it is. Each run has
+an empty cache of its own (no narration remembered), and the package is compiled first, as
+`pip install .` leaves it.
 
     python bench/parse.py [--runs N] [--lines N] [--headings N] [--baseline PYTHON]
 """
@@ -26,6 +28,8 @@ right after this code's, and prints its median and how many times slower it is.
 from __future__ import annotations
 
 import argparse
+import compileall
+import os
 import resource
 import statistics
 import subprocess
@@ -37,6 +41,7 @@ from typing import Callable
 
 from markdown_it import MarkdownIt
 
+import podcast
 from podcast.article import load_article
 
 TARGET_SECONDS = 5.0
@@ -76,8 +81,10 @@ def script_command(source: Path, show: Path, python: str = sys.executable) -> fl
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     # Run from the show folder: `-m` puts the working folder first on the module path, and a
     # checkout's own folder there would shadow the code the interpreter was installed with.
+    # An empty cache of its own: a narration remembered from an earlier run would not be reading.
+    env = {**os.environ, "XDG_CACHE_HOME": str(show.resolve() / ".cache")}
     subprocess.run([python, "-m", "podcast", "script", str(source.resolve()), "--show", str(show.resolve())],
-                   check=True, stdout=subprocess.DEVNULL, cwd=show)
+                   check=True, stdout=subprocess.DEVNULL, cwd=show, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
@@ -89,6 +96,7 @@ def main() -> None:
     options.add_argument("--headings", type=int, default=3_000)
     options.add_argument("--baseline", metavar="PYTHON", help="also time podcast script with this interpreter's podcast")
     args = options.parse_args()
+    compileall.compile_dir(Path(podcast.__file__).parent, quiet=1)
     tokens = MarkdownIt("commonmark").enable("table")
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
