@@ -45,9 +45,11 @@ CORPUS = [
 ]
 
 # The most word errors each engine may make on the corpus (219 words; measured here: hibari 0.9%,
-# piper 2.7%, pyttsx3 6.8%), with a margin of a few words. piper's model adds random noise to
-# every synthesis (hibari's noise is seeded, espeak-ng has none), so its score moves from run to
-# run of a fresh cache: 2.7% and 5.9% were seen on two runs of the same corpus.
+# piper 2.7%, pyttsx3 4.6% and 6.4%), with a margin of a few words. piper's model adds random
+# noise to every synthesis (hibari's noise is seeded), so its score moves from run to run of a
+# fresh cache: 2.7% and 5.9% were seen on two runs of the same corpus. espeak-ng's sound of a
+# sentence depends a little on what its process said before (a few samples' difference), and
+# which worker speaks which sentence varies, so pyttsx3's score moves too.
 LIMITS = {"hibari": 0.03, "piper": 0.08, "pyttsx3": 0.10}
 
 
