@@ -7,13 +7,20 @@ folder that faster-whisper loads. Nothing is downloaded at run time.
 
 Both sides are normalised the same way before counting word errors (see `normalise`), so a
 spoken "twenty twenty-four" and a heard "2024", or a written "AI" and a heard "A.I.", agree.
+
+Run as a script, it hears one engine speak a file of sentences, one a line ("#" lines are
+comments), and prints the word error rate, the words misheard and what Whisper heard:
+`python bench/listening.py bench/names.txt --engine pyttsx3 [--voice ID]`.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
+import tempfile
 import wave
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -250,3 +257,26 @@ def listen(listener: Listener, sentences: list[str], voice: Voice, folder: Path)
     recording = join_wavs([piece.wav for piece in pieces], folder / f"{voice.engine}.wav")
     heard = listener.hear(recording)
     return compare(" ".join(sentences), heard), heard
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Word errors of one engine speaking a file of sentences, one a line.")
+    parser.add_argument("sentences", type=Path)
+    parser.add_argument("--engine", default="pyttsx3", help="default pyttsx3")
+    parser.add_argument("--voice", default="", help="the engine's voice id (default: its voice for English)")
+    args = parser.parse_args()
+    from podcast.engines import Voice
+    from podcast.spoken import speakable
+
+    lines = args.sentences.read_text(encoding="utf-8").splitlines()
+    sentences = [speakable(line) for line in lines if line.strip() and not line.startswith("#")]
+    with tempfile.TemporaryDirectory(prefix="podcast-listen-") as scratch:
+        os.environ["XDG_CACHE_HOME"] = scratch  # a fresh cache: every sentence is synthesised now
+        heard, text = listen(Listener(), sentences, Voice(engine=args.engine, name=args.voice), Path(scratch))
+    print(f"{args.engine}: word error rate {heard.rate:.1%} ({heard.errors} of {heard.words} words)")
+    print("misheard: " + ", ".join(f"{word} x{count}" for word, count in Counter(heard.misheard).most_common()))
+    print(f"heard: {text}")
+
+
+if __name__ == "__main__":
+    main()

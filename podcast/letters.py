@@ -1,5 +1,6 @@
-"""Acronyms as the speech engines need them: the script keeps "AI" as written, and each engine's
-adapter spells the letters out its own way ("A-I" for espeak-ng, "A.I." for hibari).
+"""Acronyms and names as the speech engines need them: the script keeps "AI" and "Bloomberg" as
+written, and each engine's adapter spells the letters out its own way ("A-I" for espeak-ng, "A.I."
+for hibari) and, for espeak-ng, marks where a compound name's parts meet ("Bloom-berg").
 """
 
 from __future__ import annotations
@@ -55,3 +56,27 @@ def letters_dotted(text: str) -> str:
     "Meta A.I. and the C.E.O.'s of NASA, A.R. and V.R. firms. We love A.I."
     """
     return _spelled(text, ".", ".")
+
+
+# --- Names, for espeak-ng --------------------------------------------------------------------------
+
+# A capitalised name compounded with -berg or -burg ("Bloomberg", "Spielberg", "Hamburg"), and its
+# plural or possessive; not "burgh" ("Edinburgh") nor a longer word ("Hamburger").
+_BERG_NAME = re.compile(r"\b([A-Z][a-z]+)(b(?:erg|urg))(?=(?:s|'s|’s)?\b)")
+
+
+def espeak_words(text: str) -> str:
+    """The adapter for pyttsx3 (espeak-ng): acronyms as `letters_joined` gives them, and names
+    compounded with -berg or -burg written with a hyphen where the parts meet.
+
+    espeak-ng's English spelling rules drop the "b" of "mb" after a long vowel, right for "tomb"
+    and "plumber", so it says "Bloomberg" and "Romberg" without their "b" (Whisper base heard
+    "Duma", "blumers", "Ramon"); and it runs a long name into one word that Whisper heard as
+    "Nuckabird" for "Zuckerberg". Given "Bloom-berg", "Zucker-berg", it says both parts as spelled.
+    Measured on `bench/names.txt`, thirty news sentences full of names none of which is the real
+    article's: 32 and 25 word errors in two runs without this rule, 26 and 20 with it.
+
+    >>> espeak_words("Bloomberg's AI, Spielberg and Hamburg; not Edinburgh, hamburgers or icebergs")
+    "Bloom-berg's A-I, Spiel-berg and Ham-burg; not Edinburgh, hamburgers or icebergs"
+    """
+    return _BERG_NAME.sub(r"\1-\2", letters_joined(text))
