@@ -54,7 +54,7 @@ from podcast.errors import SpeechError
 from podcast.ffmpeg import ffmpeg
 from podcast.mix import BITRATE, SAMPLE_RATE
 from podcast.script import Script, read_script
-from podcast.engines import ENGINES, HibariEngine, Voice
+from podcast.engines import ENGINES, HibariEngine, Pyttsx3Engine, Voice
 from podcast.speech import Request, speak, wav_seconds
 from podcast.spoken import sentences
 
@@ -211,7 +211,11 @@ def floor_run(text_file: Path, work: Path, env: dict[str, str], engine: str = DE
         speed = str(Voice().rate / HibariEngine.NATURAL_RATE)
         speak_command = [sys.executable, "-c", HIBARI_FLOOR, str(text_file), str(wav), speed]
     else:
-        speak_command = ["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(wav), "-f", str(text_file)]
+        # The voice and pace pyttsx3 gives an English show (the command line takes the voice by
+        # its language name, "+" and the variant).
+        voice = f"en-gb-x-rp+{Pyttsx3Engine.ENGLISH_VARIANT}"
+        pace = str(round(Voice().rate * Pyttsx3Engine.RATE_SCALE))
+        speak_command = ["espeak-ng", "-v", voice, "-s", pace, "-w", str(wav), "-f", str(text_file)]
     encode = [ffmpeg(), "-v", "error", "-y", "-i", str(wav), "-ar", str(SAMPLE_RATE), "-ac", "1", "-b:a", BITRATE, str(mp3)]
     spoken, encoded = timed(speak_command, env), timed(encode, env)
     wav.unlink()
