@@ -239,12 +239,38 @@ def _workers(cores: int, load: float) -> int:
     Never more than two: a hibari worker holds about 200 MB (see HibariEngine.THREADS). Each
     worker pays its own start-up (about 1.1 s of CPU for hibari: imports, model, lexicons), so
     a second one makes a build faster only with a core of its own; on a busy machine it made
-    the build slower, in wall time and CPU time alike. `load` is the 1-minute load average.
+    the build slower, in wall time and CPU time alike. `load`: how many cores are busy (see
+    `_busy_cores`).
 
     >>> _workers(2, 0.3), _workers(2, 0.8), _workers(1, 0.0), _workers(8, 5.0), _workers(2, 4.0)
     (2, 1, 1, 2, 1)
     """
     return max(1, min(2, cores, round(cores - load)))
+
+
+def _busy_cores(cores: int, seconds: float = 0.1) -> float:
+    """How many cores other work keeps busy now: measured over `seconds` from Linux's /proc/stat
+    (cores minus the idle share); elsewhere the 1-minute load average, or none.
+
+    The load average alone lags by a minute: a build started just after other work had ended
+    spoke with one worker on an idle machine, and took 1.3 times as long as with two.
+    """
+    def idle_and_total() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(field) for field in stat.readline().split()[1:]]
+        return ticks[3] + ticks[4], sum(ticks)  # idle + iowait, everything: over all cores
+
+    try:
+        idle, total = idle_and_total()
+        time.sleep(seconds)
+        idle_after, total_after = idle_and_total()
+        return cores * (1 - (idle_after - idle) / max(1, total_after - total))
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # a system without one: as if idle
+        return 0.0
 
 
 def list_voices(voice: Voice) -> list[VoiceInfo]:
@@ -308,11 +334,8 @@ def _synthesized(missing: dict[Path, Request], progress: Callable[[int], None], 
     """Synthesise every missing request into its path, in worker processes; their SHA-256s."""
     voices = dict.fromkeys(r.voice for r in missing.values())  # each voice still to be heard, once
     digests: dict[Path, str] = {}
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # a system without one: as if idle
-        load = 0.0
-    with _pool(voices, workers or _workers(os.cpu_count() or 1, load)) as pool:
+    cores = os.cpu_count() or 1
+    with _pool(voices, workers or _workers(cores, _busy_cores(cores))) as pool:
         with _ctrl_c_held():
             futures = {path: pool.submit(_synthesize, r.text, path, r.voice) for path, r in missing.items()}
         try:

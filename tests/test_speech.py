@@ -1,6 +1,7 @@
 import array
 import importlib.util
 import sys
+import time
 import wave
 from dataclasses import replace
 from pathlib import Path
@@ -266,3 +267,21 @@ def test_an_engine_version_is_the_one_importlib_metadata_finds(distribution: str
     except PackageNotFoundError:
         expected = ""
     assert _installed_version(distribution) == expected
+
+
+def test_a_busy_core_is_seen_at_once_and_leaves_one_worker() -> None:
+    """Two processes spinning on the two cores are seen as busy within a tenth of a second (the
+    load average would take a minute), and the build then speaks with one worker."""
+    import subprocess
+
+    from podcast.speech import _busy_cores, _workers
+
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        time.sleep(0.3)
+        busy = _busy_cores(2, 0.3)
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+    assert busy >= 1.5 and _workers(2, busy) == 1
