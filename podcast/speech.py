@@ -250,7 +250,8 @@ def _workers(cores: int, load: float) -> int:
 
 def _busy_cores(cores: int, seconds: float = 0.1) -> float:
     """How many cores other work keeps busy now: measured over `seconds` from Linux's /proc/stat
-    (cores minus the idle share); elsewhere the 1-minute load average, or none.
+    (cores minus the idle share, minus this process's own threads); elsewhere the 1-minute load
+    average, or none.
 
     The load average alone lags by a minute: a build started just after other work had ended
     spoke with one worker on an idle machine, and took 1.3 times as long as with two.
@@ -260,11 +261,15 @@ def _busy_cores(cores: int, seconds: float = 0.1) -> float:
             ticks = [int(field) for field in stat.readline().split()[1:]]
         return ticks[3] + ticks[4], sum(ticks)  # idle + iowait, everything: over all cores
 
+    def own_seconds() -> float:  # this process's CPU time: its other threads (the cover) are not others' work
+        return sum(os.times()[:2])
+
     try:
-        idle, total = idle_and_total()
+        idle, total, own, start = *idle_and_total(), own_seconds(), time.monotonic()
         time.sleep(seconds)
         idle_after, total_after = idle_and_total()
-        return cores * (1 - (idle_after - idle) / max(1, total_after - total))
+        ours = (own_seconds() - own) / max(time.monotonic() - start, 1e-3)
+        return max(0.0, cores * (1 - (idle_after - idle) / max(1, total_after - total)) - ours)
     except (OSError, ValueError, IndexError):
         pass
     try:
