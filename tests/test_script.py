@@ -7,20 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from podcast.article import Article, Takeaway
 from podcast.errors import ScriptError
 from podcast.narration import narrate
 from podcast.script import read_script, slugify, write_script
 
-ARTICLE = Article(
-    title="A title",
-    intro=("In 2024 we tried it.",),
-    takeaways=(
-        Takeaway("First point", ("It took 10-15 minutes.", "Watch the video below:")),
-        Takeaway("Second point", ("The U.S. team agreed.",)),
-    ),
-    conclusion=("That is all.",),
-)
+from test_narration import ARTICLE  # the same small article
 
 
 def test_write_then_read_gives_the_same_script_and_drops_stale_segments(tmp_path: Path) -> None:
