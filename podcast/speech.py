@@ -122,7 +122,7 @@ def _die_with(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by the parent (see _ctrl_c_held)
-    prctl = getattr(ctypes.CDLL(None), "prctl", None) if sys.platform == "linux" else None
+    prctl = getattr(_libc(), "prctl", None)
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
@@ -184,6 +184,7 @@ def _return_freed_memory() -> None:
 
 @functools.lru_cache(maxsize=1)
 def _libc() -> ctypes.CDLL | None:
+    """The C library's functions on Linux (prctl, malloc_trim); None elsewhere."""
     try:
         return ctypes.CDLL(None) if sys.platform == "linux" else None
     except OSError:
