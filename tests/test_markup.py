@@ -110,3 +110,33 @@ def test_any_markdown_gives_an_article_or_one_line_saying_why_not(text: str) -> 
         spoken = [article.title or "", *article.intro, *article.conclusion]
         spoken += [t.heading for t in article.takeaways] + [p for t in article.takeaways for p in t.paragraphs]
         assert not any(mark in part for part in spoken for mark in ("<b>", "```", "](", "&amp;"))
+
+
+# Inline text of every kind: plain words, signs no rule starts at, and every mark one does, alone
+# and in the pairs that make emphasis, code, links, images, HTML, entities and breaks.
+INLINE_PIECES = ["Word", " ", "it's", ": ", "5 + 3 = 8", "#", "-", "!", "~", "*", "_", "`", "[", "]", "<", "&", "\n",
+                 "*a*", "**b**", "_c_", "`d`", "[l](u)", "![i](x.png)", "<b>", "</b>", "<https://x.org>", "&amp;",
+                 "\\*", "\\#", "  \n", "\\\n", "é", "→"]
+
+
+@pytest.mark.parametrize("piece", INLINE_PIECES)
+def test_each_inline_mark_alone_gets_markdown_its_tokens(piece: str) -> None:
+    assert_same_tokens(f"Word {piece} word")
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.sampled_from(INLINE_PIECES), max_size=12).map("".join))
+def test_plain_text_skips_the_inline_parser_and_gets_the_same_tokens(text: str) -> None:
+    """The shortcut for text without inline marks (markup._inline) gives exactly markdown-it's tokens."""
+    assert_same_tokens(text)
+
+
+def assert_same_tokens(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from podcast.markup import _PARSER
+
+    stock = MarkdownIt("commonmark").enable("table")
+    stock.normalizeLink = _PARSER.normalizeLink
+    for source in (text, f"# {text}", f"- {text}"):
+        assert _PARSER.parse(source) == stock.parse(source)
