@@ -88,19 +88,27 @@ def markdown_blocks(text: str) -> list[Block]:
     text = _SHORTCODE.sub("", _without_front_matter(text))
     # The tokens are many small objects that form no cycles and die together: the cycle
     # collector, scanning them again and again as they pile up, costs a long article a third more.
+    # They die (by reference count) with the reader, before the collector is back, which would
+    # otherwise scan all of them once more.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        reader = _Reader(_PARSER.parse(text))
-        blocks = reader.blocks()
+        blocks, links, bios = _read(text)
     finally:
         if collecting:
             gc.enable()
-    links = [id(block) in reader.links for block in blocks]
     # Short lines that are each only a link, two or more in a row, are a page's tags or menu.
     menu = {i for i in range(len(blocks)) if links[i] and ((i and links[i - 1]) or (i + 1 < len(links) and links[i + 1]))}
     kept = page_text([block for i, block in enumerate(blocks) if i not in menu], lambda b: b.level is None and is_furniture(b.text))
-    return kept[:-1] if kept and id(kept[-1]) in reader.bios else kept  # an author's bio, in italics, ends the page
+    return kept[:-1] if kept and id(kept[-1]) in bios else kept  # an author's bio, in italics, ends the page
+
+
+def _read(text: str) -> tuple[list[Block], list[bool], set[int]]:
+    """The blocks of the text, whether each is a short line holding only a link, and (by id)
+    those that are italic notes about the author."""
+    reader = _Reader(_PARSER.parse(text))
+    blocks = reader.blocks()
+    return blocks, [id(block) in reader.links for block in blocks], reader.bios
 
 
 def _without_front_matter(text: str) -> str:
