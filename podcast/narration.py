@@ -124,7 +124,8 @@ def _takeaway_segments(article: Article, first: int, width: int, narrator: _Narr
         heading = narrator.say(takeaway.heading).rstrip(".!?:;,")
         name = f"{first + number - 1:0{width}d}-{slugify(takeaway.heading, 40)}"
         shown = " ".join(takeaway.heading.split()).rstrip(".!?:;,")
-        signpost = [] if article.whole else [narrator.announce(f"Takeaway {num2words(number)}: {shown}.", f"Takeaway {num2words(number)}: {heading}.")]
+        said = num2words(number)  # once: for a long article, num2words is a tenth of narrating
+        signpost = [] if article.whole else [narrator.announce(f"Takeaway {said}: {shown}.", f"Takeaway {said}: {heading}.")]
         segments.append(_segment(name, takeaway.heading, signpost, narrator.paragraphs(takeaway.paragraphs)))
     return segments
 
