@@ -43,7 +43,7 @@ _Result = TypeVar("_Result")
 
 
 @contextmanager
-def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator[Show]:
+def staged_show(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator[Show]:
     """The show, locked against other builds, with episodes/ replaced by a staging copy.
 
     Everything written through the yielded show's episodes_dir (the MP3, sidecars, catalog,
@@ -56,19 +56,19 @@ def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterat
             yield replace(show, output=stage)
 
 
-def publishes(function: Callable[..., _Result]) -> Callable[..., _Result]:
-    """Make `function(show, ...)` all or nothing: it runs inside `publishing`, on the staged show.
+def all_or_nothing(function: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Make `function(show, ...)` all or nothing: it runs inside `staged_show`, on the staged show.
 
-    The wrapped function also takes `waiting=`, passed on to `publishing`. Its body writes to
+    The wrapped function also takes `waiting=`, passed on to `staged_show`. Its body writes to
     `show.episodes_dir` as if it were the published folder and needs no change.
     """
 
     @functools.wraps(function)
-    def published(show: Show, *args: object, waiting: Callable[[], None] = lambda: None, **kwargs: object) -> _Result:
-        with publishing(show, waiting) as stage:
+    def on_staged_show(show: Show, *args: object, waiting: Callable[[], None] = lambda: None, **kwargs: object) -> _Result:
+        with staged_show(show, waiting) as stage:
             return function(stage, *args, **kwargs)
 
-    return published
+    return on_staged_show
 
 
 def script(
@@ -108,7 +108,7 @@ def build(
     narration, folder = _narration(show, source, title, notify)
     if show.cover_path is not None:
         check_cover(show.cover_path)  # a bad cover fails before any speech is made
-    with publishing(show, waiting) as stage:
+    with staged_show(show, waiting) as stage:
         narration, _folder = _placed(stage, narration, folder, overwrite, notify)
         return _published(stage, narration, progress)
 
@@ -131,7 +131,7 @@ def build_articles(
     narration = replace(_narrated(show, articles, None), sources=sources)
     if show.cover_path is not None:
         check_cover(show.cover_path)
-    with publishing(show, waiting) as stage:
+    with staged_show(show, waiting) as stage:
         narration, _folder = _placed(stage, narration, None, False, notify)
         entry = _published(stage, narration, progress)
         record(stage)
@@ -299,14 +299,14 @@ def _announcer(voice: Voice, setting: str) -> Voice:
     return replace(voice, engine=engine, name=name) if colon else replace(voice, name=setting)
 
 
-@publishes
+@all_or_nothing
 def refresh_feed(show: Show) -> dict[str, str]:
     """Regenerate the feed (and what is published with it) from the catalog, all or nothing;
     returns the episodes left out because their MP3 is damaged or missing (slug -> why)."""
     return write_feed(show, load_catalog(show))
 
 
-@publishes
+@all_or_nothing
 def remove_episode(show: Show, slug: str) -> Entry:
     """Take an episode and its files out of the published show, all or nothing."""
     return remove(show, slug)

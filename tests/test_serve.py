@@ -399,7 +399,7 @@ def test_a_stalled_client_blocks_no_one_and_is_dropped(port: int, monkeypatch: p
 
 def test_serving_goes_on_while_builds_swap_episodes(show: Show) -> None:
     """Requests during repeated publications: never a 404 or a broken feed, only whole versions of the MP3."""
-    from podcast.build import publishing
+    from podcast.build import staged_show
     from podcast.files import atomic_write
 
     versions = [AUDIO[: SIZE - 1000 * n] for n in range(40)]
@@ -421,7 +421,7 @@ def test_serving_goes_on_while_builds_swap_episodes(show: Show) -> None:
         reader.start()
     try:
         for audio in versions[1:]:
-            with publishing(show) as stage:
+            with staged_show(show) as stage:
                 atomic_write(stage.episodes_dir / "ep.mp3", audio)
                 publish(stage, Episode("ep", "An episode", stage.episodes_dir / "ep.mp3", 12.5, (Chapter("All", 0.0, 12.5),), "Notes."))
     finally:
