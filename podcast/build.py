@@ -27,7 +27,7 @@ from podcast.episode import Sound, SpokenSegment, Tags
 from podcast.mix import mix
 from podcast.script import Script, as_json, from_json, ignored_files, read_script, recorded_sources, slugify, write_script
 from podcast.catalog import Entry, load_catalog
-from podcast.publish import discard_damaged, publish, remove, write_feed
+from podcast.publish import add_episode, discard_damaged, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.engines import Voice
 from podcast.speech import Request, speak
@@ -151,7 +151,7 @@ def _published(show: Show, narration: Script, progress: Progress | None) -> Entr
     discard_damaged(show, narration.slug)  # a damaged or missing published MP3 is made again, never kept
     episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode, narration.written)
-    return publish(show, episode, sources=narration.sources)
+    return add_episode(show, episode, sources=narration.sources)
 
 
 def _narration(

@@ -25,7 +25,7 @@ from podcast.show import Show
 from podcast.transcript import sidecar_names
 
 
-def publish(show: Show, episode: Episode, now: datetime | None = None, sources: tuple[str, ...] = ()) -> Entry:
+def add_episode(show: Show, episode: Episode, now: datetime | None = None, sources: tuple[str, ...] = ()) -> Entry:
     """Add `episode` to the catalog and the feed, or update it in place if its slug is published.
 
     An updated episode keeps its guid and first publication date, so podcast apps see the same
