@@ -146,13 +146,13 @@ def _downloads(episode: PageEpisode) -> list[tuple[str, str]]:
     return [("MP3", f"{episode.slug}.mp3")] + [(labels[kind], name) for kind, name in episode.sidecars.items()]
 
 
-def show_notes(description: str, chapters: tuple[Chapter, ...]) -> str:
+def timed_notes_html(description: str, chapters: tuple[Chapter, ...]) -> str:
     r"""Show notes as HTML, for apps that show no chapters: the intro, then each chapter at its mm:ss.
 
     The description's numbered list of takeaway titles (as narration writes it) gives way to the
     timed list; any other paragraph of it is kept.
 
-    >>> show_notes("Why & how.\n\n1. One\n2. Two", (Chapter("One", 0.0, 61.0), Chapter("Two <b>", 61.0, 90.0)))
+    >>> timed_notes_html("Why & how.\n\n1. One\n2. Two", (Chapter("One", 0.0, 61.0), Chapter("Two <b>", 61.0, 90.0)))
     '<p>Why &amp; how.</p><ul><li>00:00 One</li><li>01:01 Two &lt;b&gt;</li></ul>'
     """
     html = intro(description)
