@@ -107,7 +107,7 @@ def build(
     """
     narration, folder = _narration(show, source, title, notify)
     if show.cover_path is not None:
-        check_cover(show.cover_path)  # a bad cover fails before any speech is made
+        check_cover(show.cover_path)  # a bad cover fails before any speech is synthesised
     with staged_show(show, waiting) as stage:
         narration, _folder = _placed(stage, narration, folder, overwrite, notify)
         return _published(stage, narration, progress)
@@ -148,7 +148,7 @@ def _published(show: Show, narration: Script, progress: Progress | None) -> Entr
         tags = Tags(show.title, show.author, str(dt.date.today().year), art.result())
     sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path,
                   show.ffmpeg_setting)
-    discard_damaged(show, narration.slug)  # a damaged or missing published MP3 is made again, never kept
+    discard_damaged(show, narration.slug)  # a damaged or missing published MP3 is mixed again, never kept
     episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode, narration.written)
     return add_episode(show, episode, sources=narration.sources)
