@@ -86,7 +86,7 @@ def script(
     one line for each thing the person should know that does not stop the work (an article
     given a slug of its own, files in a script folder that are not read).
     """
-    narration, folder = _narration(show, source, title, notify)  # every source read before the lock
+    narration, folder = _narration_of_sources(show, source, title, notify)  # every source read before the lock
     with room_reported(show.root), locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
         return _placed(show, narration, folder, overwrite, notify)
 
@@ -105,7 +105,7 @@ def build(
     The sources are read before the show is locked: a slow download or a stalled input never
     keeps other builds of the show waiting.
     """
-    narration, folder = _narration(show, source, title, notify)
+    narration, folder = _narration_of_sources(show, source, title, notify)
     if show.cover_path is not None:
         check_cover(show.cover_path)  # a bad cover fails before any speech is synthesised
     with staged_show(show, waiting) as stage:
@@ -154,7 +154,7 @@ def _published(show: Show, narration: Script, progress: Progress | None) -> Entr
     return add_episode(show, episode, sources=narration.sources)
 
 
-def _narration(
+def _narration_of_sources(
     show: Show, source: Source | list[Source], title: str | None, notify: Callable[[str], None]
 ) -> tuple[Script, Path | None]:
     """The narration of the sources, with what it was made from, and the script folder it was

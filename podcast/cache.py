@@ -17,7 +17,7 @@ from pathlib import Path
 SPEECH = "speech"  # one WAV per sentence, voice and engine build, and its span (see podcast.trim)
 CHUNKS = "mp3"  # one encoded MP3 chunk per segment's audio, gain and settings
 COVERS = "covers"  # covers drawn from a title, and covers scaled for the MP3
-NARRATION = "narration"  # an article's script, by the article's bytes and this code (see build._narration)
+NARRATION = "narration"  # an article's script, by the article's bytes and this code (see build._remembered_narration)
 
 
 def cache_dir(kind: str) -> Path:
