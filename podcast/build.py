@@ -27,7 +27,7 @@ from podcast.episode import Sound, SpokenSegment, Tags
 from podcast.mix import mix
 from podcast.script import Script, as_json, from_json, ignored_files, read_script, recorded_sources, slugify, write_script
 from podcast.catalog import Entry, load_catalog
-from podcast.publish import discard_damaged, publish, remove, write_feed
+from podcast.publish import add_episode, discard_damaged, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.engines import Voice
 from podcast.speech import Request, speak
@@ -43,7 +43,7 @@ _Result = TypeVar("_Result")
 
 
 @contextmanager
-def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator[Show]:
+def staged_show(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator[Show]:
     """The show, locked against other builds, with episodes/ replaced by a staging copy.
 
     Everything written through the yielded show's episodes_dir (the MP3, sidecars, catalog,
@@ -56,19 +56,19 @@ def publishing(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterat
             yield replace(show, output=stage)
 
 
-def publishes(function: Callable[..., _Result]) -> Callable[..., _Result]:
-    """Make `function(show, ...)` all or nothing: it runs inside `publishing`, on the staged show.
+def all_or_nothing(function: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Make `function(show, ...)` all or nothing: it runs inside `staged_show`, on the staged show.
 
-    The wrapped function also takes `waiting=`, passed on to `publishing`. Its body writes to
+    The wrapped function also takes `waiting=`, passed on to `staged_show`. Its body writes to
     `show.episodes_dir` as if it were the published folder and needs no change.
     """
 
     @functools.wraps(function)
-    def published(show: Show, *args: object, waiting: Callable[[], None] = lambda: None, **kwargs: object) -> _Result:
-        with publishing(show, waiting) as stage:
+    def on_staged_show(show: Show, *args: object, waiting: Callable[[], None] = lambda: None, **kwargs: object) -> _Result:
+        with staged_show(show, waiting) as stage:
             return function(stage, *args, **kwargs)
 
-    return published
+    return on_staged_show
 
 
 def script(
@@ -86,7 +86,7 @@ def script(
     one line for each thing the person should know that does not stop the work (an article
     given a slug of its own, files in a script folder that are not read).
     """
-    narration, folder = _narration(show, source, title, notify)  # every source read before the lock
+    narration, folder = _narration_of_sources(show, source, title, notify)  # every source read before the lock
     with room_reported(show.root), locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
         return _placed(show, narration, folder, overwrite, notify)
 
@@ -105,10 +105,10 @@ def build(
     The sources are read before the show is locked: a slow download or a stalled input never
     keeps other builds of the show waiting.
     """
-    narration, folder = _narration(show, source, title, notify)
+    narration, folder = _narration_of_sources(show, source, title, notify)
     if show.cover_path is not None:
-        check_cover(show.cover_path)  # a bad cover fails before any speech is made
-    with publishing(show, waiting) as stage:
+        check_cover(show.cover_path)  # a bad cover fails before any speech is synthesised
+    with staged_show(show, waiting) as stage:
         narration, _folder = _placed(stage, narration, folder, overwrite, notify)
         return _published(stage, narration, progress)
 
@@ -131,7 +131,7 @@ def build_articles(
     narration = replace(_narrated(show, articles, None), sources=sources)
     if show.cover_path is not None:
         check_cover(show.cover_path)
-    with publishing(show, waiting) as stage:
+    with staged_show(show, waiting) as stage:
         narration, _folder = _placed(stage, narration, None, False, notify)
         entry = _published(stage, narration, progress)
         record(stage)
@@ -148,13 +148,13 @@ def _published(show: Show, narration: Script, progress: Progress | None) -> Entr
         tags = Tags(show.title, show.author, str(dt.date.today().year), art.result())
     sound = Sound(show.bitrate, show.channels, show.sample_rate, show.music, show.intro_music_path, show.outro_music_path,
                   show.ffmpeg_setting)
-    discard_damaged(show, narration.slug)  # a damaged or missing published MP3 is made again, never kept
+    discard_damaged(show, narration.slug)  # a damaged or missing published MP3 is mixed again, never kept
     episode = mix(narration, pieces, tags, show.episodes_dir / f"{narration.slug}.mp3", sound)
     write_sidecars(episode, narration.written)
-    return publish(show, episode, sources=narration.sources)
+    return add_episode(show, episode, sources=narration.sources)
 
 
-def _narration(
+def _narration_of_sources(
     show: Show, source: Source | list[Source], title: str | None, notify: Callable[[str], None]
 ) -> tuple[Script, Path | None]:
     """The narration of the sources, with what it was made from, and the script folder it was
@@ -299,14 +299,14 @@ def _announcer(voice: Voice, setting: str) -> Voice:
     return replace(voice, engine=engine, name=name) if colon else replace(voice, name=setting)
 
 
-@publishes
+@all_or_nothing
 def refresh_feed(show: Show) -> dict[str, str]:
     """Regenerate the feed (and what is published with it) from the catalog, all or nothing;
     returns the episodes left out because their MP3 is damaged or missing (slug -> why)."""
     return write_feed(show, load_catalog(show))
 
 
-@publishes
+@all_or_nothing
 def remove_episode(show: Show, slug: str) -> Entry:
     """Take an episode and its files out of the published show, all or nothing."""
     return remove(show, slug)

@@ -8,6 +8,7 @@ another entry, or made by a process killed before sealing it) is made again, nev
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 SPEECH = "speech"  # one WAV per sentence, voice and engine build, and its span (see podcast.trim)
 CHUNKS = "mp3"  # one encoded MP3 chunk per segment's audio, gain and settings
 COVERS = "covers"  # covers drawn from a title, and covers scaled for the MP3
-NARRATION = "narration"  # an article's script, by the article's bytes and this code (see build._narration)
+NARRATION = "narration"  # an article's script, by the article's bytes and this code (see build._remembered_narration)
 
 
 def cache_dir(kind: str) -> Path:
@@ -70,15 +71,28 @@ def remember(path: Path, data: bytes) -> None:
 
 def code_fingerprint() -> str:
     """What decides an entry that code makes from its inputs: this package's source files and
-    every installed distribution's name and version (the `name-version.dist-info` folders on
-    sys.path, read without importlib.metadata, which costs a rebuild more than the listing)."""
+    every installed distribution's name and version (see `dist_info_folders`)."""
     digest = hashlib.sha256()
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    for entry in sys.path:
-        try:
-            names = sorted(name for name in os.listdir(entry or ".") if name.endswith(".dist-info"))
-        except OSError:
-            continue
+    for names in dist_info_folders():
         digest.update("\0".join(names).encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def dist_info_folders() -> tuple[tuple[str, ...], ...]:
+    """The `name-version.dist-info` folders on sys.path, entry by entry in path order (an
+    unreadable entry left out), each entry's sorted: which distributions are installed and at
+    which version, the first of a name being the one importlib.metadata finds (pip installs a
+    wheel so). Read without importlib.metadata, whose import (it brings the email package) costs
+    a rebuild more than the listing; listed once a process, for the code fingerprint and the
+    engines' versions, which both go into cache keys.
+    """
+    listing = []
+    for entry in sys.path:
+        try:
+            listing.append(tuple(sorted(name for name in os.listdir(entry or ".") if name.endswith(".dist-info"))))
+        except OSError:
+            continue
+    return tuple(listing)

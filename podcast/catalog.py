@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from podcast.episode import Chapter
 from podcast.errors import PublishError
 from podcast.files import atomic_write
-from podcast.page import show_notes
+from podcast.page import timed_notes_html
 from podcast.show import Show
 
 CATALOG_FILE = "catalog.json"
@@ -52,7 +52,7 @@ class Entry:
     @property
     def notes(self) -> str:
         """The show notes as HTML: what the feed item's description and the page show."""
-        return show_notes(self.description, self.chapters)
+        return timed_notes_html(self.description, self.chapters)
 
 
 def load_catalog(show: Show) -> list[Entry]:

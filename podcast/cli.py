@@ -304,8 +304,7 @@ def publish(destinations: tuple[str, ...], dry_run: bool, verbose: bool, show_di
 def _publish(show: Show, destinations: tuple[PublishTarget, ...], dry_run: bool, verbose: bool) -> None:
     """Warn about addresses that do not match, then publish to each destination and say what was done:
     a progress bar per destination on a terminal, a line per file with --verbose."""
-    from podcast.remote import Plan, address_warnings
-    from podcast.remote import publish as push
+    from podcast.remote import Plan, address_warnings, push
 
     for warning in address_warnings(show, destinations):
         click.echo(f"Warning: {warning}", err=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from podcast.cache import dist_info_folders
 from podcast.errors import EngineFallback, SpeechError
 from podcast.letters import espeak_words, letters_dotted, letters_joined
 
@@ -279,17 +280,14 @@ class HibariEngine:
 
 def _installed_version(distribution: str) -> str:
     """The version of an installed distribution, "" if there is none: the first on sys.path, as
-    importlib.metadata finds it, read from the name of its `name-version.dist-info` folder (pip
-    installs a wheel so). Importing importlib.metadata (it brings the email package) was an
-    eighth of a rebuild with nothing to do, and the default voice asks this twice a build."""
-    import sys
-
+    importlib.metadata finds it, read from the name of its `name-version.dist-info` folder.
+    Importing importlib.metadata (it brings the email package) was an eighth of a rebuild with
+    nothing to do, and the default voice asks this twice a build."""
     prefix = re.sub(r"[-_.]+", "_", distribution).lower() + "-"
-    for entry in sys.path:
-        with contextlib.suppress(OSError), os.scandir(entry or ".") as found:
-            for name in sorted(item.name for item in found):
-                if name.lower().startswith(prefix) and name.endswith(".dist-info"):
-                    return name[len(prefix) : -len(".dist-info")]
+    for names in dist_info_folders():
+        for name in names:
+            if name.lower().startswith(prefix):
+                return name[len(prefix) : -len(".dist-info")]
     return ""
 
 

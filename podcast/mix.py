@@ -2,7 +2,7 @@
 
 The value types are in episode.py, ffmpeg's plumbing in ffmpeg.py, the MP3 chunks in
 chunks.py, the ID3 tags in tags.py and the music in music.py; this module joins the speech
-and decides what has to be made again.
+and decides what has to be encoded again.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
     segment (see chunks.MP3_DELAY), each cached by what it is made from. Chapter times and the
     duration are computed from sample counts and the chunks' frame counts, not from pydub's
     millisecond-rounded lengths, so they stay exact however many pieces there are. An MP3 already
-    made from the same pieces, settings, tags and music (its fingerprint is in its provenance
+    mixed from the same pieces, settings, tags and music (its fingerprint is in its provenance
     record) is kept as it is: encoding is most of a build's time.
     """
     sound = dataclasses.replace(sound, ffmpeg=chosen(sound.ffmpeg))  # so the fingerprint names the one in force
@@ -75,11 +75,11 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
     intro, outro = (jingle(sound.intro, sound, True), jingle(sound.outro, sound, False)) if sound.music else (None, None)
     fingerprint = _fingerprint(spoken, frame_rate, script.title, tags, sound)
     existing = read_provenance(path)
-    encoded = existing.fingerprint == fingerprint and bool(existing.chunks)
+    already_mixed = existing.fingerprint == fingerprint and bool(existing.chunks)
     path.parent.mkdir(parents=True, exist_ok=True)
     joined = path.with_name(f".{path.name}.{os.getpid()}.pcm")
     frames = 0  # so far: where the next part starts
-    with _Sink(None if encoded else joined, frame_rate, sound.ffmpeg) as sink:
+    with _Sink(None if already_mixed else joined, frame_rate, sound.ffmpeg) as sink:
 
         def add(data: bytes) -> None:
             nonlocal frames
@@ -103,7 +103,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
                     if paragraph_index or sentence_index:
                         add(silence(SENTENCE_PAUSE if sentence_index else PARAGRAPH_PAUSE))
                     first, where = frames, span(piece.wav, piece.digest)
-                    if encoded:  # only its length counts: where its cue and the next piece go
+                    if already_mixed:  # only its length counts: where its cue and the next piece go
                         frames += where.frames
                     else:
                         add(trimmed(piece.wav, where, frame_rate))
@@ -116,7 +116,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
         else:
             add(silence(EDGE_PAUSE))
         cuts.append(frames)
-        if encoded:
+        if already_mixed:
             episode_gain, samples = existing.gain, existing.chunks
         else:
             episode_gain = _limited_gain(joined, frame_rate, sink.loudness(), existing.gain, sound.ffmpeg)
@@ -134,7 +134,7 @@ def mix(script: Script, spoken: list[SpokenSegment], tags: Tags, path: Path, sou
         chapters = tuple(
             Chapter(segment.title, at(start) if start else 0.0, end) for segment, start, end in zip(spoken, starts, ends)
         )
-        if not encoded:
+        if not already_mixed:
             join(parts, script.title, tags, chapters, Provenance(fingerprint, episode_gain, samples), path, sound.ffmpeg)
     return Episode(script.slug, script.title, path, duration, chapters, script.description,
                    tuple(Cue(text, at(first), at(end)) for text, first, end in cues))

@@ -25,7 +25,7 @@ def narrate(article: Article, show_title: str, title: str, lexicon: dict[str, st
     conclusion = narrator.paragraphs(article.conclusion)
     outro = _segment(f"{count + 1:02d}-outro", "Wrap-up", [], conclusion, [narrator.goodbye(title)])
     segments = (intro, *_takeaway_segments(article, 1, 2, narrator), outro)
-    return Script(title, slugify(title), show_notes(article), segments, written=narrator.written)
+    return Script(title, slugify(title), episode_description(article), segments, written=narrator.written)
 
 
 def narrate_digest(
@@ -59,7 +59,7 @@ def narrate_digest(
             name = f"{len(segments):0{width}d}-{article_slug}-wrap-up"
             segments.append(_segment(name, f"{article_title}: wrap-up", [], narrator.paragraphs(article.conclusion)))
     segments.append(_segment(f"{len(segments):0{width}d}-outro", "Wrap-up", [narrator.goodbye(title)]))
-    notes = "\n\n".join(f"{t}\n\n{show_notes(a)}" for t, a in zip(titles, articles))
+    notes = "\n\n".join(f"{t}\n\n{episode_description(a)}" for t, a in zip(titles, articles))
     slug = slugify(title) if title else f"{slugify(titles[0], 40)}-and-{len(articles) - 1}-more"
     return Script(title or _join(titles), slug, notes, tuple(segments), written=narrator.written)
 
@@ -146,7 +146,7 @@ def _count_phrase(count: int, noun: str = "takeaway") -> str:
     return f"{num2words(count)} {noun}{'s' if count != 1 else ''}"
 
 
-def show_notes(article: Article) -> str:
+def episode_description(article: Article) -> str:
     """The intro as written and the list of takeaways: what a podcast app shows under the episode."""
     headings = "\n".join(f"{n}. {t.heading}" for n, t in enumerate(article.takeaways, start=1))
     return "\n\n".join(filter(None, ["\n\n".join(article.intro), headings]))

@@ -124,12 +124,12 @@ def _episode(show: Show, episode: PageEpisode) -> list[str]:
             f' label="Transcript" data-transcript="{transcript}">'
         )
     parts.append("</audio>")
-    parts.append(intro(episode.description))  # the chapter links below stand for the takeaway list
+    parts.append(intro_html(episode.description))  # the chapter links below stand for the takeaway list
     if episode.chapters:
         parts.append('<ol class="chapters">')
         parts.extend(
             f'<li><a href="#{player}" data-player="{player}" data-start="{chapter.start:.3f}">'
-            f'<span class="time">{timestamp(chapter.start)}</span>{escape(chapter.title)}</a></li>'
+            f'<span class="time">{notes_time(chapter.start)}</span>{escape(chapter.title)}</a></li>'
             for chapter in episode.chapters
         )
         parts.append("</ol>")
@@ -146,25 +146,25 @@ def _downloads(episode: PageEpisode) -> list[tuple[str, str]]:
     return [("MP3", f"{episode.slug}.mp3")] + [(labels[kind], name) for kind, name in episode.sidecars.items()]
 
 
-def show_notes(description: str, chapters: tuple[Chapter, ...]) -> str:
+def timed_notes_html(description: str, chapters: tuple[Chapter, ...]) -> str:
     r"""Show notes as HTML, for apps that show no chapters: the intro, then each chapter at its mm:ss.
 
     The description's numbered list of takeaway titles (as narration writes it) gives way to the
     timed list; any other paragraph of it is kept.
 
-    >>> show_notes("Why & how.\n\n1. One\n2. Two", (Chapter("One", 0.0, 61.0), Chapter("Two <b>", 61.0, 90.0)))
+    >>> timed_notes_html("Why & how.\n\n1. One\n2. Two", (Chapter("One", 0.0, 61.0), Chapter("Two <b>", 61.0, 90.0)))
     '<p>Why &amp; how.</p><ul><li>00:00 One</li><li>01:01 Two &lt;b&gt;</li></ul>'
     """
-    html = intro(description)
+    html = intro_html(description)
     if chapters:
-        html += "<ul>" + "".join(f"<li>{timestamp(c.start)} {escape(c.title)}</li>" for c in chapters) + "</ul>"
+        html += "<ul>" + "".join(f"<li>{notes_time(c.start)} {escape(c.title)}</li>" for c in chapters) + "</ul>"
     return html
 
 
-def intro(description: str) -> str:
+def intro_html(description: str) -> str:
     r"""The description's paragraphs as HTML, less its numbered list of takeaway titles.
 
-    >>> intro("A & B.\n\n1. One\n2. Two\n\nThe end.")
+    >>> intro_html("A & B.\n\n1. One\n2. Two\n\nThe end.")
     '<p>A &amp; B.</p><p>The end.</p>'
     """
     paragraphs = [part.strip() for part in description.split("\n\n") if part.strip()]
@@ -172,10 +172,10 @@ def intro(description: str) -> str:
     return "".join(f"<p>{escape(part)}</p>" for part in kept)
 
 
-def timestamp(seconds: float) -> str:
+def notes_time(seconds: float) -> str:
     """A chapter's start as podcast show notes write it: mm:ss, or h:mm:ss from an hour on.
 
-    >>> timestamp(0.0), timestamp(65.7), timestamp(3725)
+    >>> notes_time(0.0), notes_time(65.7), notes_time(3725)
     ('00:00', '01:05', '1:02:05')
     """
     hours, rest = divmod(int(seconds), 3600)

@@ -1,4 +1,4 @@
-"""Publish: add, update and remove episodes, then write what is made from the catalog.
+"""Publish: add, update and remove episodes, then write what is rendered from the catalog.
 
 Each change is made to the catalog (`podcast.catalog`) first, then the show's guid, cover,
 feed (`podcast.rss`) and page are rendered whole before anything is written, so a bad setting
@@ -25,7 +25,7 @@ from podcast.show import Show
 from podcast.transcript import sidecar_names
 
 
-def publish(show: Show, episode: Episode, now: datetime | None = None, sources: tuple[str, ...] = ()) -> Entry:
+def add_episode(show: Show, episode: Episode, now: datetime | None = None, sources: tuple[str, ...] = ()) -> Entry:
     """Add `episode` to the catalog and the feed, or update it in place if its slug is published.
 
     An updated episode keeps its guid and first publication date, so podcast apps see the same
@@ -105,7 +105,7 @@ def write_feed(show: Show, entries: list[Entry]) -> dict[str, str]:
 
 def discard_damaged(show: Show, slug: str) -> None:
     """Delete the episode's MP3 from (the staging copy of) episodes/ if it is not the file the
-    catalog recorded, so the build makes it again instead of keeping it as it is."""
+    catalog recorded, so the build mixes it again instead of keeping it as it is."""
     entry = next((entry for entry in load_catalog(show) if entry.slug == slug), None)
     if entry and damaged(show, [entry]):
         (show.episodes_dir / entry.filename).unlink(missing_ok=True)
@@ -131,8 +131,8 @@ def missing_settings(show: Show) -> list[str]:
 
 
 def _render_published(show: Show, entries: list[Entry], broken: dict[str, str]) -> list[tuple[Path, bytes]]:
-    """Every file made from the catalog, in the order they are written: the show's guid (kept
-    from its first feed on), the cover before the feed and page that name it. Made before
+    """Every file rendered from the catalog, in the order they are written: the show's guid (kept
+    from its first feed on), the cover before the feed and page that name it. Rendered before
     anything is written, so a bad setting changes nothing. An episode whose MP3 is damaged or
     missing (`broken`, as `damaged` found it) is left out of the feed and the page."""
     guid = show_guid(show)

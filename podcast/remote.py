@@ -1,4 +1,4 @@
-"""Push: the published folder -> a destination (a folder, rsync over SSH, an rclone remote), feed last.
+"""Push (`podcast publish`): the published folder -> a destination (a folder, rsync over SSH, an rclone remote), feed last.
 
 episodes/ changes all at once (see files.staged), but a destination changes one file at a time,
 and a podcast app may fetch the feed there at any moment. So the files go in an order that keeps
@@ -6,7 +6,7 @@ the destination's feed true at every instant: files the destination lacks first;
 already has are about to be replaced, a feed without those episodes (their stated lengths would
 be wrong while they change); then the changed files, the cover and the page; the feed last, each
 file written under a temporary name and renamed where the destination can rename; files of
-removed episodes are deleted only once the new feed is in place. A publish that fails or is
+removed episodes are deleted only once the new feed is in place. A push that fails or is
 killed leaves a consistent destination, and the next one finishes the work: files that match
 (by size and time, or by content where the destination keeps no times) are never sent again.
 The destinations themselves, and the tools that send to them, are in destinations.py.
@@ -41,15 +41,15 @@ from podcast.show import PublishTarget, Show
 
 PAGES = (PAGE_FILE, CATALOG_FILE)  # sent with the cover, after the media
 IMAGES = (".png", ".jpg")
-# What publish may delete at a destination: the kinds of file a show publishes, and its own
+# What a push may delete at a destination: the kinds of file a show publishes, and its own
 # temporary files. Anything else there (a web site around the show) is left alone.
 DELETABLE = (".mp3", ".json", ".vtt", ".srt", *IMAGES, TEMPORARY)
-PUBLISH_LOCK = ".podcast-publish.lock"  # one publish of a show at a time
+PUBLISH_LOCK = ".podcast-publish.lock"  # one push of a show at a time (`podcast publish`)
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What one publish sends and deletes, in order; empty when the destination is up to date."""
+    """What one push sends and deletes, in order; empty when the destination is up to date."""
 
     new: tuple[str, ...]  # files the destination lacks (but the page and the feed)
     replaced: tuple[str, ...]  # MP3s it has another version of: left out of the feed meanwhile
@@ -90,7 +90,7 @@ def address_warnings(show: Show, chosen: tuple[PublishTarget, ...]) -> list[str]
     ]
 
 
-def publish(
+def push(
     show: Show,
     chosen: tuple[PublishTarget, ...],
     dry_run: bool = False,
@@ -115,7 +115,7 @@ def publish(
             plan = make_plan(local, remote)
             planned(target, plan)
             if not dry_run and plan.steps():
-                if place.digests:  # vouch only for the files this publish leaves alone, until it ends
+                if place.digests:  # vouch only for the files this push leaves alone, until it ends
                     _send_digests(place, {name: stat.md5 for name, stat in remote.items() if name in local and name not in _touched(plan)})
                 _carry_out(plan, folder, place, done)
                 if place.digests:
@@ -159,8 +159,8 @@ def _touched(plan: Plan) -> set[str]:
 
 
 def _send_digests(place: Destination, digests: dict[str, str]) -> None:
-    """The MD5 of each file as publish last sent it whole, for a destination that keeps neither
-    modification times nor hashes (plain WebDAV): how the next publish knows what changed."""
+    """The MD5 of each file as a push last sent it whole, for a destination that keeps neither
+    modification times nor hashes (plain WebDAV): how the next push knows what changed."""
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / DIGESTS).write_text(json.dumps(digests, indent=0, sort_keys=True), encoding="utf-8")
         place.send(Path(folder), [DIGESTS], lambda action, name: None)
@@ -188,7 +188,7 @@ def snapshot(show: Show, waiting: Callable[[], None] = lambda: None) -> Iterator
     folder = show.episodes_dir.resolve()
     copy = folder.parent / f".{folder.name}.publishing"
     with locked(show.root / PUBLISH_LOCK, show.lock_timeout, waiting):
-        shutil.rmtree(copy, ignore_errors=True)  # a killed publish's
+        shutil.rmtree(copy, ignore_errors=True)  # a killed push's
         try:
             with locked(show.root / LOCK_FILE, show.lock_timeout, waiting):
                 if not (folder / FEED_FILE).is_file():

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Piece:
     """One synthesised sentence: its text, its WAV in the cache and that WAV's SHA-256 (hex), as
-    checked against its seal when it was found or made."""
+    checked against its seal when it was found or synthesised."""
 
     text: str
     wav: Path
@@ -88,7 +88,7 @@ def plausible(text: str, seconds: float, rate: int) -> bool:
 
 def _usable(wav: Path) -> str | None:
     """The SHA-256 of a cache entry if it is the WAV that was synthesised and checked for its
-    text: its bytes match the seal written when it was made. A damaged one is made again, never
+    text: its bytes match the seal written with it. A damaged one is synthesised again, never
     used: cut short (with its header fixed or not), zeroed behind an intact header, or another
     sentence's WAV under its name."""
     return sealed_digest(wav)

@@ -19,7 +19,7 @@ from html import escape
 from typing import Callable
 
 from podcast.article import Article, load_source, parse_article
-from podcast.build import build_articles, publishing
+from podcast.build import build_articles, staged_show
 from podcast.errors import ArticleError, BusyError, PodcastError, SourceError
 from podcast.reading import html_to_markdown, is_url
 from podcast.feeds import DEADLINE, Fetched, Item, fetch_feed
@@ -227,7 +227,7 @@ def _commit(run: _Run, passed: set[str], validators: dict[str, tuple[str, str]])
     committed = load_seen(run.show.episodes_dir)
     if passed <= committed.keys and all(committed.validators.get(url) == pair for url, pair in validators.items()):
         return
-    with publishing(run.show, run.waiting) as stage:
+    with staged_show(run.show, run.waiting) as stage:
         current = load_seen(stage.episodes_dir)
         save_seen(stage.episodes_dir, Seen(current.keys | passed, {**current.validators, **validators}))
 

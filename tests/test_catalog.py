@@ -9,14 +9,14 @@ import pytest
 
 from podcast.errors import PublishError
 from podcast.catalog import load_catalog
-from podcast.publish import publish, remove
+from podcast.publish import add_episode, remove
 
 from published import JAN_1, feed_path, make_episode, make_show, parse
 
 
 def test_catalog_round_trips_the_entry(tmp_path):
     show = make_show(tmp_path)
-    entry = publish(show, make_episode(show, "first"), now=JAN_1 + timedelta(microseconds=123))
+    entry = add_episode(show, make_episode(show, "first"), now=JAN_1 + timedelta(microseconds=123))
     assert load_catalog(show) == [entry]
     assert entry.published == JAN_1  # whole seconds, as pubDate says it
     assert entry.filename == "first.mp3"
@@ -67,7 +67,7 @@ def test_a_corrupt_catalog_fails_in_one_line_and_is_left_untouched(tmp_path, con
     catalog = show.episodes_dir / "catalog.json"
     catalog.write_bytes(content)
 
-    for attempt in (lambda: load_catalog(show), lambda: publish(show, episode), lambda: remove(show, "first")):
+    for attempt in (lambda: load_catalog(show), lambda: add_episode(show, episode), lambda: remove(show, "first")):
         with pytest.raises(PublishError) as error:
             attempt()
         assert str(error.value).startswith(str(catalog)) and "\n" not in str(error.value)
@@ -90,10 +90,10 @@ def test_a_corrupt_catalog_fails_in_one_line_and_is_left_untouched(tmp_path, con
 def test_a_bounded_show_keeps_its_newest_episodes_and_deletes_the_rest(tmp_path, settings, days_later, kept):
     show = make_show(tmp_path, **settings)
     for number in range(5):
-        publish(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
+        add_episode(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
     guids = {entry.slug: entry.guid for entry in load_catalog(show)}
     # The next build (of e4 again, which keeps its date) applies the bounds as of its time.
-    publish(show, make_episode(show, "e4"), now=JAN_1 + timedelta(days=4 + days_later, hours=1))
+    add_episode(show, make_episode(show, "e4"), now=JAN_1 + timedelta(days=4 + days_later, hours=1))
     assert [entry.slug for entry in load_catalog(show)] == kept
     assert sorted(path.stem for path in show.episodes_dir.glob("*.mp3")) == kept
     assert [entry.id for entry in parse(show).entries] == [guids[slug] for slug in reversed(kept)]
@@ -111,10 +111,10 @@ def test_a_bounded_show_keeps_its_newest_episodes_and_deletes_the_rest(tmp_path,
 def test_an_episode_keeps_its_number_when_others_go(tmp_path, settings, removed, numbers):
     show = make_show(tmp_path, **settings)
     for number in range(4):
-        publish(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
+        add_episode(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
     if removed:
         remove(show, removed)
-    publish(show, make_episode(show, "e4"), now=JAN_1 + timedelta(days=4))
+    add_episode(show, make_episode(show, "e4"), now=JAN_1 + timedelta(days=4))
     slugs = {entry.guid: entry.slug for entry in load_catalog(show)}
     assert {slugs[item.id]: item.itunes_episode for item in parse(show).entries} == numbers
 
@@ -122,7 +122,7 @@ def test_an_episode_keeps_its_number_when_others_go(tmp_path, settings, removed,
 def test_a_catalog_from_before_episode_numbers_keeps_the_numbers_it_showed(tmp_path):
     show = make_show(tmp_path)
     for number in range(3):
-        publish(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
+        add_episode(show, make_episode(show, f"e{number}"), now=JAN_1 + timedelta(days=number))
     catalog = show.episodes_dir / "catalog.json"
     catalog.write_text(re.sub(r', "number": \d+', "", catalog.read_text(encoding="utf-8")), encoding="utf-8")
     assert {entry.number for entry in load_catalog(show)} == {0}  # as an older version wrote it

@@ -12,7 +12,7 @@ import pytest
 from podcast.errors import PublishError, SettingsError
 from podcast.episode import Episode
 from podcast.catalog import load_catalog
-from podcast.publish import missing_settings, publish, remove, write_feed
+from podcast.publish import add_episode, missing_settings, remove, write_feed
 from podcast.show import Show
 
 from published import ITUNES, JAN_1, PODCAST, SILENT_FRAME, channel, feed_path, make_episode, make_show, parse
@@ -20,11 +20,11 @@ from published import ITUNES, JAN_1, PODCAST, SILENT_FRAME, channel, feed_path, 
 
 def test_republishing_keeps_guid_and_date_and_updates_the_file(tmp_path):
     show = make_show(tmp_path)
-    first = publish(show, make_episode(show, "first", "First", frames=20), now=JAN_1)
-    publish(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
+    first = add_episode(show, make_episode(show, "first", "First", frames=20), now=JAN_1)
+    add_episode(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
 
     rebuilt = make_episode(show, "first", "First, rebuilt", frames=60)
-    again = publish(show, rebuilt, now=JAN_1 + timedelta(days=2))
+    again = add_episode(show, rebuilt, now=JAN_1 + timedelta(days=2))
 
     assert (again.guid, again.published) == (first.guid, first.published)
     assert again.size == rebuilt.path.stat().st_size == 60 * len(SILENT_FRAME) != first.size
@@ -39,8 +39,8 @@ def test_republishing_keeps_guid_and_date_and_updates_the_file(tmp_path):
 
 def test_remove_takes_the_episode_out_and_deletes_its_mp3(tmp_path):
     show = make_show(tmp_path)
-    first = publish(show, make_episode(show, "first", "First"), now=JAN_1)
-    publish(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
+    first = add_episode(show, make_episode(show, "first", "First"), now=JAN_1)
+    add_episode(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
 
     removed = remove(show, "second")
 
@@ -53,7 +53,7 @@ def test_remove_takes_the_episode_out_and_deletes_its_mp3(tmp_path):
 
 def test_removing_an_unknown_slug_fails_and_changes_nothing(tmp_path):
     show = make_show(tmp_path)
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     before = feed_path(show).read_bytes()
     with pytest.raises(PublishError, match="'nope'.*first"):
         remove(show, "nope")
@@ -62,7 +62,7 @@ def test_removing_an_unknown_slug_fails_and_changes_nothing(tmp_path):
 
 def test_write_feed_applies_new_settings_to_the_published_episodes(tmp_path):
     show = make_show(tmp_path)
-    entry = publish(show, make_episode(show, "first"), now=JAN_1)
+    entry = add_episode(show, make_episode(show, "first"), now=JAN_1)
 
     write_feed(make_show(tmp_path, title="Renamed", explicit=True), load_catalog(show))
 
@@ -83,7 +83,7 @@ def test_a_bad_setting_fails_before_anything_is_written(tmp_path, settings, mess
     show = make_show(tmp_path, **settings)
     episode = make_episode(show, "first")
     with pytest.raises(SettingsError, match=message):
-        publish(show, episode, now=JAN_1)
+        add_episode(show, episode, now=JAN_1)
     assert [p.name for p in show.episodes_dir.iterdir()] == ["first.mp3"]
 
 
@@ -92,13 +92,13 @@ def test_a_cover_apple_would_refuse_fails_before_anything_is_written(tmp_path, i
     show = make_show(tmp_path, cover="wide.png")
     make_episode(show, "first")
     with pytest.raises(SettingsError, match="1600×1400 pixels; it must be square"):
-        publish(show, make_episode(show, "first"), now=JAN_1)
+        add_episode(show, make_episode(show, "first"), now=JAN_1)
     assert [p.name for p in show.episodes_dir.iterdir()] == ["first.mp3"]
 
 
 def test_remove_with_a_bad_setting_keeps_the_mp3(tmp_path):
     show = make_show(tmp_path)
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     catalog = (show.episodes_dir / "catalog.json").read_bytes()
     with pytest.raises(SettingsError):
         remove(make_show(tmp_path, title=""), "first")
@@ -111,7 +111,7 @@ def test_an_mp3_outside_episodes_is_refused(tmp_path):
     elsewhere = tmp_path / "elsewhere.mp3"
     elsewhere.write_bytes(SILENT_FRAME * 4)
     with pytest.raises(PublishError, match="put the MP3 there"):
-        publish(show, Episode("first", "First", elsewhere, 0.1, (), ""), now=JAN_1)
+        add_episode(show, Episode("first", "First", elsewhere, 0.1, (), ""), now=JAN_1)
     assert not show.episodes_dir.exists()
 
 
@@ -119,17 +119,17 @@ def test_a_missing_mp3_is_refused(tmp_path):
     show = make_show(tmp_path)
     path = show.episodes_dir / "first.mp3"
     with pytest.raises(PublishError, match="cannot publish"):
-        publish(show, Episode("first", "First", path, 0.1, (), ""), now=JAN_1)
+        add_episode(show, Episode("first", "First", path, 0.1, (), ""), now=JAN_1)
 
 
 def test_sidecars_are_named_only_once_they_exist_and_removed_with_the_episode(tmp_path):
     show = make_show(tmp_path)
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     assert not [tag for tag in channel(show).find("item") if tag.tag.startswith(PODCAST)]
     sidecar_files = [show.episodes_dir / f"first{suffix}" for suffix in (".chapters.json", ".vtt", ".srt")]
     for path in sidecar_files:
         path.write_text("x", encoding="utf-8")
-    publish(show, make_episode(show, "second"), now=JAN_1 + timedelta(days=1))
+    add_episode(show, make_episode(show, "second"), now=JAN_1 + timedelta(days=1))
     assert len([tag for tag in channel(show).iter() if tag.tag.startswith(PODCAST) and tag.get("url")]) == 3
 
     remove(show, "first")

@@ -20,7 +20,7 @@ from podcast.cover import generated_cover
 from podcast.errors import PublishError
 from podcast.episode import Chapter, Episode
 from podcast.catalog import Entry, load_catalog
-from podcast.publish import publish, write_feed
+from podcast.publish import add_episode, write_feed
 from podcast.rss import podcast_guid, render_feed
 from podcast.show import APPLE_CATEGORIES, Show
 
@@ -31,7 +31,7 @@ def test_one_episode_reads_back_as_apple_wants_it(tmp_path):
     show = make_show(tmp_path, title="Digest", author="Ada", email="ada@example.com", language="fr")
     episode = make_episode(show, "first", "First takeaways", frames=100)
 
-    entry = publish(show, episode, now=JAN_1)
+    entry = add_episode(show, episode, now=JAN_1)
 
     feed = parse(show)
     assert feed.version == "rss20"
@@ -67,7 +67,7 @@ def test_one_episode_reads_back_as_apple_wants_it(tmp_path):
 def test_explicit_is_true_or_false(tmp_path, explicit, text):
     # feedparser maps only yes/clean, so read the tag itself.
     show = make_show(tmp_path, explicit=explicit)
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     assert [e.text for e in channel(show).iter(f"{ITUNES}explicit")] == [text]
 
 
@@ -83,21 +83,21 @@ def test_explicit_is_true_or_false(tmp_path, explicit, text):
 )
 def test_enclosure_url_is_absolute_under_base_url(tmp_path, base_url, slug, href):
     show = make_show(tmp_path, base_url=base_url)
-    publish(show, make_episode(show, slug), now=JAN_1)
+    add_episode(show, make_episode(show, slug), now=JAN_1)
     assert parse(show).entries[0].enclosures[0].href == href
 
 
 def test_owner_is_left_out_without_an_email(tmp_path):
     show = make_show(tmp_path, email="")
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     assert channel(show).find(f"{ITUNES}owner") is None
     assert channel(show).find(f"{PODCAST}locked").get("owner") is None
 
 
 def test_second_episode_comes_first(tmp_path):
     show = make_show(tmp_path)
-    publish(show, make_episode(show, "first", "First"), now=JAN_1)
-    publish(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
+    add_episode(show, make_episode(show, "first", "First"), now=JAN_1)
+    add_episode(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
 
     items = parse(show).entries
     assert [item.title for item in items] == ["Second", "First"]
@@ -120,7 +120,7 @@ def test_second_episode_comes_first(tmp_path):
 def test_any_text_gives_a_well_formed_feed(tmp_path, title, cleaned, feedparser_title):
     show = make_show(tmp_path, title=f"Show {title}", description=f"About {title}", author=f"By {title}")
     episode = make_episode(show, "first", title)
-    publish(show, Episode(episode.slug, title, episode.path, 1.0, (), f"Notes: {title}"), now=JAN_1)
+    add_episode(show, Episode(episode.slug, title, episode.path, 1.0, (), f"Notes: {title}"), now=JAN_1)
 
     root = channel(show)  # a strict XML parser: raises on anything not well-formed
     assert root.findtext("title") == f"Show {cleaned}"
@@ -162,7 +162,7 @@ def test_podcast_guid_is_chosen_once_and_kept_with_the_show(tmp_path):
     kept in podcast.guid beside podcast.toml, so neither a move to another base_url nor a
     regenerated episodes/ changes it."""
     show = make_show(tmp_path, base_url="https://example.com/pod")
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     expected = str(uuid.uuid5(SPEC_NAMESPACE, "example.com/pod/feed.xml"))
     assert feed_guid(show) == expected == (tmp_path / "podcast.guid").read_text().strip()
 
@@ -181,7 +181,7 @@ def test_shows_at_the_local_default_address_each_get_a_guid_of_their_own(tmp_pat
     guids = []
     for name in ("one", "two"):
         show = make_show(tmp_path / name, base_url="http://127.0.0.1:8000/")
-        publish(show, make_episode(show, "first"), now=JAN_1)
+        add_episode(show, make_episode(show, "first"), now=JAN_1)
         guids.append(uuid.UUID(feed_guid(show)))
     assert guids[0] != guids[1] and {guid.version for guid in guids} == {4}
     assert str(podcast_guid("http://127.0.0.1:8000/feed.xml")) not in map(str, guids)
@@ -192,7 +192,7 @@ def test_a_show_published_before_keeps_its_feeds_guid_unless_it_was_a_local_one(
     """Migration: a feed made before podcast.guid existed keeps its guid, which apps know the show
     by; a guid of the local default address was shared by every such show, so it is replaced."""
     show = make_show(tmp_path, base_url=base_url)
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     old = str(uuid.uuid4())  # as if derived from an address the show no longer has
     feed_path(show).write_bytes(feed_path(show).read_bytes().replace(feed_guid(show).encode(), old.encode()))
     (tmp_path / "podcast.guid").unlink()
@@ -204,7 +204,7 @@ def test_a_show_published_before_keeps_its_feeds_guid_unless_it_was_a_local_one(
 
 def test_a_damaged_guid_file_is_one_line_and_changes_nothing(tmp_path):
     show = make_show(tmp_path)
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     (tmp_path / "podcast.guid").write_text("not a uuid\n")
     before = feed_path(show).read_bytes()
     with pytest.raises(PublishError, match=r"podcast.guid: not the show's guid .*; restore it, or delete it"):
@@ -226,7 +226,7 @@ def test_cover_is_the_itunes_image_and_the_rss_image(tmp_path, image, cover, hre
     if cover:
         image(tmp_path / cover, 1400, kind="PNG" if cover.lower().endswith(".png") else "JPEG")
     show = make_show(tmp_path, cover=cover)
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     images = channel(show).findall(f"{ITUNES}image")
     assert [image.get("href") for image in images] == [href or "https://example.com/pod/cover.png"]
     assert channel(show).findtext("image/url") == images[0].get("href")
@@ -325,8 +325,8 @@ def full_show(tmp_path: Path, image) -> Show:
 
 def test_a_fully_set_feed_passes_the_w3c_rules_and_names_its_sidecars(tmp_path, image):
     show = full_show(tmp_path, image)
-    publish(show, make_episode(show, "first", "First <b>bold</b> & co"), now=JAN_1)
-    publish(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
+    add_episode(show, make_episode(show, "first", "First <b>bold</b> & co"), now=JAN_1)
+    add_episode(show, make_episode(show, "second", "Second"), now=JAN_1 + timedelta(days=1))
     for name in ["first.chapters.json", "first.vtt", "first.srt", "second.vtt"]:
         (show.episodes_dir / name).write_text("x", encoding="utf-8")
     write_feed(show, load_catalog(show))
@@ -352,7 +352,7 @@ def test_a_fully_set_feed_passes_the_w3c_rules_and_names_its_sidecars(tmp_path, 
 
 def test_a_feed_without_email_or_public_address_has_no_errors(tmp_path):
     show = make_show(tmp_path, base_url="http://127.0.0.1:8000/", email="")
-    publish(show, make_episode(show, "first"), now=JAN_1)
+    add_episode(show, make_episode(show, "first"), now=JAN_1)
     assert w3c_errors(feed_path(show).read_bytes()) == []
 
 
@@ -372,7 +372,7 @@ W3C_BREAKAGES = {
 @pytest.mark.parametrize(("before", "after"), W3C_BREAKAGES.values(), ids=W3C_BREAKAGES.keys())
 def test_the_w3c_rules_catch_a_broken_feed(tmp_path, image, before, after):
     show = full_show(tmp_path, image)
-    publish(show, make_episode(show, "first", frames=40), now=JAN_1)
+    add_episode(show, make_episode(show, "first", frames=40), now=JAN_1)
     feed = feed_path(show).read_bytes().replace(b"<itunes:explicit>true</", b"<itunes:explicit>false</")
     assert before in feed
     assert w3c_errors(feed) == [] and w3c_errors(feed.replace(before, after)) != []
@@ -382,7 +382,7 @@ def test_show_notes_and_psc_chapters_carry_the_chapter_times(tmp_path):
     show = make_show(tmp_path)
     episode = make_episode(show, "first", frames=4000)  # 104.5 s
     chapters = (Chapter("Introduction", 0.0, 61.25), Chapter("A <point>", 61.25, 3700.0), Chapter("Wrap-up", 3700.0, 3725.0))
-    publish(show, Episode("first", "First", episode.path, 3725.0, chapters, "Why this matters.\n\n1. A <point>"), now=JAN_1)
+    add_episode(show, Episode("first", "First", episode.path, 3725.0, chapters, "Why this matters.\n\n1. A <point>"), now=JAN_1)
     item = channel(show).find("item")
     assert item.findtext("description") == (
         "<p>Why this matters.</p><ul><li>00:00 Introduction</li><li>01:01 A &lt;point&gt;</li><li>1:01:40 Wrap-up</li></ul>"

@@ -20,7 +20,7 @@ from PIL import Image
 
 from podcast.errors import ServeError
 from podcast.episode import Chapter, Episode
-from podcast.publish import publish
+from podcast.publish import add_episode
 from podcast.serve import make_server
 from podcast.show import Show, load_show
 
@@ -62,7 +62,7 @@ def make_show(root: Path) -> Show:
     episodes = show.episodes_dir
     episodes.mkdir(parents=True)
     (episodes / "ep.mp3").write_bytes(AUDIO)
-    publish(show, Episode("ep", "An episode", episodes / "ep.mp3", 12.5, (Chapter("All", 0.0, 12.5),), "Notes."))
+    add_episode(show, Episode("ep", "An episode", episodes / "ep.mp3", 12.5, (Chapter("All", 0.0, 12.5),), "Notes."))
     for name, data in {
         "ep.chapters.json": b'{"version": "1.2.0", "chapters": []}',
         "ep.vtt": b"WEBVTT\n",
@@ -399,7 +399,7 @@ def test_a_stalled_client_blocks_no_one_and_is_dropped(port: int, monkeypatch: p
 
 def test_serving_goes_on_while_builds_swap_episodes(show: Show) -> None:
     """Requests during repeated publications: never a 404 or a broken feed, only whole versions of the MP3."""
-    from podcast.build import publishing
+    from podcast.build import staged_show
     from podcast.files import atomic_write
 
     versions = [AUDIO[: SIZE - 1000 * n] for n in range(40)]
@@ -421,9 +421,9 @@ def test_serving_goes_on_while_builds_swap_episodes(show: Show) -> None:
         reader.start()
     try:
         for audio in versions[1:]:
-            with publishing(show) as stage:
+            with staged_show(show) as stage:
                 atomic_write(stage.episodes_dir / "ep.mp3", audio)
-                publish(stage, Episode("ep", "An episode", stage.episodes_dir / "ep.mp3", 12.5, (Chapter("All", 0.0, 12.5),), "Notes."))
+                add_episode(stage, Episode("ep", "An episode", stage.episodes_dir / "ep.mp3", 12.5, (Chapter("All", 0.0, 12.5),), "Notes."))
     finally:
         stop.set()
         for reader in readers:
