@@ -140,3 +140,12 @@ def assert_same_tokens(text: str) -> None:
     stock.normalizeLink = _PARSER.normalizeLink
     for source in (text, f"# {text}", f"- {text}"):
         assert _PARSER.parse(source) == stock.parse(source)
+
+
+@given(st.text(alphabet="`*_~ ab"))
+def test_stray_marks_pattern_finds_what_its_plain_form_finds(text: str) -> None:
+    import re
+
+    from podcast.markup import _STRAY_MARKS
+
+    assert _STRAY_MARKS.sub("", text) == re.sub(r"`+|\*{2,}|_{2,}|~{2,}", "", text)
