@@ -24,10 +24,8 @@ from podcast.errors import ScriptError
 from podcast.reading import is_url
 from podcast.files import locked, room_reported, staged
 from podcast.episode import Sound, SpokenSegment, Tags
-from podcast.mix import mix
 from podcast.script import Script, as_json, from_json, ignored_files, read_script, recorded_sources, slugify, write_script
 from podcast.catalog import Entry, load_catalog
-from podcast.publish import add_episode, discard_damaged, remove, write_feed
 from podcast.show import Show, load_lexicon
 from podcast.engines import Voice
 from podcast.speech import Request, speak
@@ -140,6 +138,11 @@ def build_articles(
 
 def _published(show: Show, narration: Script, progress: Progress | None) -> Entry:
     """Speak, mix and publish the episode of `narration` into the (staged) show."""
+    # Imported here (and in the two functions below): `podcast script` needs neither mixing nor
+    # feeds, and importing them was a third of its start-up.
+    from podcast.mix import mix
+    from podcast.publish import add_episode, discard_damaged
+
     with ThreadPoolExecutor(1) as artist:
         # Drawing and scaling the cover takes the main process a few tenths of a second on a
         # new show: do it while the speech workers speak.
@@ -303,10 +306,14 @@ def _announcer(voice: Voice, setting: str) -> Voice:
 def refresh_feed(show: Show) -> dict[str, str]:
     """Regenerate the feed (and what is published with it) from the catalog, all or nothing;
     returns the episodes left out because their MP3 is damaged or missing (slug -> why)."""
+    from podcast.publish import write_feed
+
     return write_feed(show, load_catalog(show))
 
 
 @all_or_nothing
 def remove_episode(show: Show, slug: str) -> Entry:
     """Take an episode and its files out of the published show, all or nothing."""
+    from podcast.publish import remove
+
     return remove(show, slug)
