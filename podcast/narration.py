@@ -6,9 +6,8 @@ folder are `podcast.script`'s.
 
 from __future__ import annotations
 
-from num2words import num2words
-
 from podcast.article import Article
+from podcast.numbers import number_words
 from podcast.script import Script, Segment, slugify
 from podcast.spoken import sentences, speakable, written_sentences
 
@@ -50,7 +49,7 @@ def narrate_digest(
     segments = [_segment(f"{0:0{width}d}-intro", "Introduction", [narrator.welcome(title), counted])]
     for number, (article, article_title) in enumerate(zip(articles, titles), start=1):
         article_slug = slugify(article_title, 40)
-        opening = narrator.announce(f"Article {num2words(number)}: {article_title}.", f"Article {num2words(number)}: {narrator.say(article_title)}.")
+        opening = narrator.announce(f"Article {number_words(number)}: {article_title}.", f"Article {number_words(number)}: {narrator.say(article_title)}.")
         counted = _WHOLE if article.whole else f"It has {_count_phrase(len(article.takeaways))}."
         name = f"{len(segments):0{width}d}-{article_slug}"
         segments.append(_segment(name, article_title, [opening], narrator.paragraphs(article.intro), [counted]))
@@ -124,7 +123,7 @@ def _takeaway_segments(article: Article, first: int, width: int, narrator: _Narr
         heading = narrator.say(takeaway.heading).rstrip(".!?:;,")
         name = f"{first + number - 1:0{width}d}-{slugify(takeaway.heading, 40)}"
         shown = " ".join(takeaway.heading.split()).rstrip(".!?:;,")
-        said = num2words(number)  # once: for a long article, num2words is a tenth of narrating
+        said = number_words(number)
         signpost = [] if article.whole else [narrator.announce(f"Takeaway {said}: {shown}.", f"Takeaway {said}: {heading}.")]
         segments.append(_segment(name, takeaway.heading, signpost, narrator.paragraphs(takeaway.paragraphs)))
     return segments
@@ -143,7 +142,7 @@ def _count_phrase(count: int, noun: str = "takeaway") -> str:
     >>> _count_phrase(1), _count_phrase(10), _count_phrase(3, "article")
     ('one takeaway', 'ten takeaways', 'three articles')
     """
-    return f"{num2words(count)} {noun}{'s' if count != 1 else ''}"
+    return f"{number_words(count)} {noun}{'s' if count != 1 else ''}"
 
 
 def episode_description(article: Article) -> str:

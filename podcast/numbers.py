@@ -52,6 +52,15 @@ def _cardinal(number: str) -> str:
     return _words(num2words(int(number)))
 
 
+def number_words(number: int) -> str:
+    """A count in words, said as every number of the narration is: "one hundred one".
+
+    >>> number_words(3), number_words(101)
+    ('three', 'one hundred one')
+    """
+    return _cardinal(str(number))
+
+
 @lru_cache(maxsize=4096)
 def _number(number: str) -> str:
     """A number with an optional decimal part, the decimals said digit by digit.
