@@ -208,3 +208,26 @@ def test_without_the_neural_voice_an_english_build_warns_once_and_speaks_with_py
         "Warning: the hibari engine is not installed: pip install hibari-tts; speaking with pyttsx3 (espeak-ng) instead"
     ]
     assert (tmp_path / "episodes" / "fallback.mp3").stat().st_size > 10_000
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback() -> None:
+    """Importing click and the commands takes a tenth of a second; Ctrl-C then is one line and
+    exit status 130, as it is once a command runs. The interrupt is sent as soon as click is
+    imported (`-X importtime` says when), while the commands' own modules still are."""
+    import signal
+    import subprocess
+    import sys
+
+    for _ in range(3):
+        process = subprocess.Popen(
+            [sys.executable, "-X", "importtime", "-m", "podcast", "voices", "--help"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        assert process.stderr is not None
+        for line in process.stderr:
+            if line.split("|")[-1].strip() == "click":
+                break
+        process.send_signal(signal.SIGINT)
+        said = [line for line in process.stderr.read().splitlines() if not line.startswith("import time:")]
+        assert (process.wait(), said) == (130, ["Interrupted: nothing was done."])
