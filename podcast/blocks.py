@@ -88,13 +88,12 @@ INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|
 # "[^1]", and "[1]" right after a word's punctuation ("stand out.[1]"), not a list index ("a[1]").
 FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)|(?<=[.,;:!?”’\"')])\[\d{1,3}\](?![:(\[])")
 
+# Words that name a person's job: in a pull quote's attribution, in an author's bio.
+ROLES = (r"founder|co-?founder|ceo|cto|coo|cfo|chief|president|director|manager|engineer"
+         r"|head|lead|editor|author|professor|partner|investor|vp|vice|officer|chair|analyst|designer|developer"
+         r"|researcher|scientist|consultant|advisor|adviser|owner|principal|fellow")
 # A pull quote's attribution written without a dash: "Jane Doe, CEO and Co-Founder, Acme".
-_ROLE = re.compile(
-    r",\s*(?:[\w&.’'-]+\s+){0,4}(?:founder|co-?founder|ceo|cto|coo|cfo|chief|president|director|manager|engineer"
-    r"|head|lead|editor|author|professor|partner|investor|vp|vice|officer|chair|analyst|designer|developer"
-    r"|researcher|scientist|consultant|advisor|adviser|owner|principal|fellow)\b",
-    re.IGNORECASE,
-)
+_ROLE = re.compile(rf",\s*(?:[\w&.’'-]+\s+){{0,4}}(?:{ROLES})\b", re.IGNORECASE)
 
 
 

@@ -15,6 +15,8 @@ from podcast.article import MAX_ARTICLE_BYTES, Article, load_article, load_sourc
 from podcast.errors import ArticleError
 from podcast.narration import narrate
 
+from test_furniture import BIOS
+
 CASES = Path(__file__).parent / "articles"
 # A case is a pair: <case>.txt, .md or .html, and <case>.json with what the reader should find.
 CASE_INPUTS = sorted(path for path in CASES.iterdir() if path.suffix in (".txt", ".md", ".html"))
@@ -181,6 +183,29 @@ def test_furniture_anywhere_changes_nothing_a_listener_hears(
         parts.insert(1 + position % len(parts), line)
     assert parse_article("\n\n".join(parts), markdown) == clean
     assert [t.heading for t in clean.takeaways] == [heading for heading, _ in sections]
+
+
+PEOPLE = st.sampled_from(["Jane Doe", "Sam Okoro", "Mary K. O’Neil", "Arne Holm", "Dr. Ada Byrne"])
+PERSON_VERBS = st.sampled_from(["is", "was", "is the", "is a", "is now a", "is also a", "writes", "lives", "said", "has been"])
+
+
+@given(
+    st.lists(st.tuples(HEADING, SENTENCE), min_size=2, max_size=4, unique_by=lambda pair: pair[0]),
+    SENTENCE, SENTENCE, PEOPLE, PERSON_VERBS, st.lists(WORDS, min_size=2, max_size=8), st.sampled_from(BIOS), st.booleans(),
+)
+def test_a_bio_ending_the_page_is_left_out_but_a_last_paragraph_about_a_person_is_kept(
+    sections: list[tuple[str, str]], intro: str, wrap_up: str, person: str, verb: str, words: list[str], bio: str,
+    markdown: bool,
+) -> None:
+    mark = "## " if markdown else ""
+    parts = ["# Notes" if markdown else "Notes", intro]
+    for heading, paragraph in sections:
+        parts += [mark + heading, paragraph]
+    parts += [mark + "Final thoughts", wrap_up]
+    clean = parse_article("\n\n".join(parts), markdown)
+    assert parse_article("\n\n".join([*parts, bio]), markdown) == clean
+    closing = f"{person} {verb} {' '.join(words)}."  # names a person, says no job or beat
+    assert parse_article("\n\n".join([*parts, closing]), markdown).conclusion == (*clean.conclusion, closing)
 
 
 MEDIUM_PASTED = """Why our small team stopped estimating
