@@ -82,6 +82,10 @@ _ACRONYMS = frozenset(
 
 _PRONOUN_I = re.compile(r"^i(?:['’][a-z]+)?$")
 
+# "TL;DR:", "tldr —" opening a line: a summary's label (podcast.spoken says it "In short"), which
+# starts a paragraph even in lower case.
+TLDR_LABEL = re.compile(r"(?:tl;? ?dr|tldr)(?:[ \t]*[:.—–-]|[ \t]*$)", re.IGNORECASE)
+
 # A heading over the intro, not a takeaway, when it comes before them.
 INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|prologue|foreword)\s*:?$", re.IGNORECASE)
 

@@ -26,6 +26,7 @@ from podcast.blocks import (
     ITALIC_LEVEL,
     LEAD_IN_LEVEL,
     PLAIN_LEVEL,
+    TLDR_LABEL,
     Block,
     heading_block,
     ends_sentence,
@@ -107,7 +108,14 @@ def _plain(text: str) -> str:
 
 
 def _starts_lower(text: str) -> bool:
-    return text.lstrip()[:1].islower()
+    """Whether a line starts in lower case, and so may continue the line above it; a "tl;dr —"
+    label starts a paragraph of its own.
+
+    >>> _starts_lower("and then it rained."), _starts_lower("tl;dr — it rained."), _starts_lower("tldr: no.")
+    (True, False, False)
+    """
+    text = text.lstrip()
+    return text[:1].islower() and not (text[:2] == "tl" and TLDR_LABEL.match(text))
 
 
 def _demote_labels(blocks: list[Block]) -> list[Block]:

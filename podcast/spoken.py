@@ -130,6 +130,17 @@ def _say_street_or_saint(match: re.Match[str]) -> str:
     return _keep_stop(match, "Street")
 
 
+def _say_in_short(match: re.Match[str]) -> str:
+    """A summary's label opening a sentence, "TL;DR:", as a reader says it: "In short".
+
+    >>> speakable("TL;DR: ship small."), speakable("tl;dr — we shipped late."), speakable("TLDR")
+    ('In short: ship small.', 'In short: we shipped late.', 'In short.')
+    >>> speakable("The TL;DR of it is short.")
+    'The TL;DR of it is short.'
+    """
+    return "In short: " if match.end() < len(match.string) else "In short."
+
+
 _ABBREVIATION_RULES: list[Rule] = [
     (
         re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, _ABBREVIATIONS)) + r")(?![\w.])"),
@@ -145,6 +156,8 @@ _ABBREVIATION_RULES: list[Rule] = [
         (".",),
         re.compile(r"[A-Z]\.[A-Z]\."),
     ),
+    # A summary's label opening a sentence: "TL;DR:", "tldr —" (not "the TL;DR of it").
+    (re.compile(r"\A(?:tl;? ?dr|tldr)(?:\s*[:.—–-]+\s*(?=\S)|\s*[:.]?\Z)", re.IGNORECASE), _say_in_short, ("TL", "tl", "Tl")),
 ]
 
 

@@ -145,6 +145,22 @@ def test_a_news_story_is_narrated_whole_with_one_line_saying_so() -> None:
     assert untitled.title == untitled.takeaways[0].heading == "Whole No Headings"
 
 
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        ("numbered_bold_lead_ins_tldr_top.md", "In short: charge more, write contracts, keep a buffer, and say no often."),
+        ("plain_tldr_label_one_per_line.txt",
+         "In short: pick a fixed date, keep talks short, feed people, and hand over before you burn out."),
+        ("markdown_tldr_heading_over_summary.md", "In short."),
+    ],
+)
+def test_a_tldr_label_is_said_in_short_and_shown_as_written(case: str, said: str) -> None:
+    article = load_article(CASES / case)
+    script = narrate(article, "The Show", article.title or "")
+    assert script.segments[0].paragraphs[1] == said  # after the welcome
+    assert script.written[said] == article.intro[0]  # the transcript shows the label as written
+
+
 def test_an_article_without_a_title_is_named_after_its_file_in_title_case(tmp_path: Path) -> None:
     path = tmp_path / "zuckerberg-bloomberg_interview.txt"
     path.write_text("Why we met.\n\nFirst point\n\nIt matters.\n\nSecond point\n\nIt also matters.\n", encoding="utf-8")
