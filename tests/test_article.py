@@ -224,6 +224,46 @@ def test_a_bio_ending_the_page_is_left_out_but_a_last_paragraph_about_a_person_i
     assert parse_article("\n\n".join([*parts, closing]), markdown).conclusion == (*clean.conclusion, closing)
 
 
+@given(
+    st.lists(st.tuples(HEADING, SENTENCE), min_size=2, max_size=5, unique_by=lambda pair: pair[0]),
+    SENTENCE,
+    st.dictionaries(st.integers(0, 5), st.sampled_from(["---", "* * *", "***", "___", "- - -"]), max_size=4),
+    st.booleans(),
+)
+def test_a_thematic_break_after_any_paragraph_of_a_plain_digest_changes_no_takeaway(
+    sections: list[tuple[str, str]], intro: str, breaks: dict[int, str], one_per_line: bool
+) -> None:
+    def text(with_breaks: bool) -> str:
+        lines = ["Notes", intro, *([breaks[0]] if with_breaks and 0 in breaks else [])]
+        for number, (heading, paragraph) in enumerate(sections, start=1):
+            lines += [heading, paragraph, *([breaks[number]] if with_breaks and number in breaks else [])]
+        return ("\n" if one_per_line else "\n\n").join(lines)
+
+    clean = parse_article(text(False), False)
+    broken = parse_article(text(True), False)
+    assert [t.heading for t in broken.takeaways] == [t.heading for t in clean.takeaways] == [h for h, _ in sections]
+
+
+@given(
+    st.lists(HEADING, min_size=3, max_size=5, unique=True),
+    st.lists(SENTENCE, min_size=1, max_size=3),
+    st.sampled_from(["See you next week!", "Until next time.", "Happy building!", "Cheers, Dana"]),
+    st.booleans(),
+)
+def test_only_a_sign_off_takes_the_last_takeaways_extra_paragraphs_to_the_wrap_up(
+    headings: list[str], last: list[str], sign_off: str, one_per_line: bool
+) -> None:
+    lines = ["Notes", "Why we wrote this down."]
+    for heading in headings[:-1]:
+        lines += [heading, "Plan the week."]
+    lines += [headings[-1], *last]
+    separator = "\n" if one_per_line else "\n\n"
+    unsigned = parse_article(separator.join(lines), False)
+    assert (unsigned.takeaways[-1].paragraphs, unsigned.conclusion) == (tuple(last), ())
+    signed = parse_article(separator.join([*lines, sign_off]), False)
+    assert (signed.takeaways[-1].paragraphs, signed.conclusion) == (tuple(last[:1]), (*last[1:], sign_off))
+
+
 MEDIUM_PASTED = """Why our small team stopped estimating
 What we use instead
 Dana Whitfield
