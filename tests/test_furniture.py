@@ -81,14 +81,9 @@ NOT_BIOS = [  # last paragraphs that name a person, and are the article's own
 ]
 
 
-@pytest.mark.parametrize("text", BIOS)
-def test_an_authors_bio_is_known_by_a_full_name_and_a_job_or_a_beat(text: str) -> None:
-    assert is_bio(text)
-
-
-@pytest.mark.parametrize("text", NOT_BIOS)
-def test_a_paragraph_about_a_person_is_not_a_bio_without_a_job_or_a_beat(text: str) -> None:
-    assert not is_bio(text)
+@pytest.mark.parametrize(("text", "bio"), [(text, True) for text in BIOS] + [(text, False) for text in NOT_BIOS])
+def test_an_authors_bio_takes_a_full_name_and_a_job_or_a_beat(text: str, bio: bool) -> None:
+    assert is_bio(text) == bio
 
 
 def test_a_bio_goes_only_where_it_ends_the_page_after_a_paragraph_and_not_after_a_quote() -> None:
