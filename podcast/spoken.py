@@ -130,6 +130,10 @@ def _say_street_or_saint(match: re.Match[str]) -> str:
     return _keep_stop(match, "Street")
 
 
+# A summary's label opening a sentence: "TL;DR:", "tldr —" (not "the TL;DR of it").
+_TLDR = re.compile(r"(?:tl;? ?dr|tldr)(?:\s*[:.—–-]+\s*(?=\S)|\s*[:.]?\Z)", re.IGNORECASE)
+
+
 def _say_in_short(match: re.Match[str]) -> str:
     """A summary's label opening a sentence, "TL;DR:", as a reader says it: "In short".
 
@@ -156,8 +160,6 @@ _ABBREVIATION_RULES: list[Rule] = [
         (".",),
         re.compile(r"[A-Z]\.[A-Z]\."),
     ),
-    # A summary's label opening a sentence: "TL;DR:", "tldr —" (not "the TL;DR of it").
-    (re.compile(r"\A(?:tl;? ?dr|tldr)(?:\s*[:.—–-]+\s*(?=\S)|\s*[:.]?\Z)", re.IGNORECASE), _say_in_short, ("TL", "tl", "Tl")),
 ]
 
 
@@ -238,6 +240,8 @@ def speakable(text: str, lexicon: Mapping[str, str] | None = None) -> str:
         text = _EMAIL.sub(_say_email, text)
     if may_hold_url(text):
         text = _URL.sub(_say_url, text)
+    if text[:2].lower() == "tl":  # before the dash after it is a pause
+        text = _TLDR.sub(_say_in_short, text, count=1)
     text = _WORDING(text)
     # Again, for what the lexicon says: it may hold curly quotes or control characters too.
     text = _normalise_characters(_restore_lexicon(text, said))
