@@ -131,7 +131,7 @@ def _say_street_or_saint(match: re.Match[str]) -> str:
 
 
 # A summary's label opening a sentence: "TL;DR:", "tldr —" (not "the TL;DR of it").
-_TLDR = re.compile(r"(?:tl;? ?dr|tldr)(?:\s*[:.—–-]+\s*(?=\S)|\s*[:.]?\Z)", re.IGNORECASE)
+_TLDR = re.compile(r"\A(?:tl;? ?dr|tldr)(?:\s*[:.—–-]+\s*(?=\S)|\s*[:.]?\Z)", re.IGNORECASE)
 
 
 def _say_in_short(match: re.Match[str]) -> str:
@@ -139,8 +139,8 @@ def _say_in_short(match: re.Match[str]) -> str:
 
     >>> speakable("TL;DR: ship small."), speakable("tl;dr — we shipped late."), speakable("TLDR")
     ('In short: ship small.', 'In short: we shipped late.', 'In short.')
-    >>> speakable("The TL;DR of it is short.")
-    'The TL;DR of it is short.'
+    >>> speakable("The TL;DR of it is short."), speakable("Tlaxcala said tldr: no.")
+    ('The TL;DR of it is short.', 'Tlaxcala said tldr: no.')
     """
     return "In short: " if match.end() < len(match.string) else "In short."
 
