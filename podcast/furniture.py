@@ -114,7 +114,8 @@ _BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
 _NAMED_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|writes|has written|has been|lives|works)\b")
 _BIO = re.compile(
     r"^(?!(?:The|This|That|These|Those|Our|My|Your|Their|His|Her|Its|Every|Each|Some|Most|All|No|One)\s)"
-    r"(?:[A-Z][\w.'’-]*\s+){1,2}[A-Z][\w'’-]+\s+"  # a full name: "Jane Doe", "Mary K. O’Neil"
+    r"(?:[A-Z][\w.'’-]*\s+){1,2}[A-Z][\w'’-]+"  # a full name: "Jane Doe", "Mary K. O’Neil"
+    r"(?:\s+\([^()]{1,40}\))?(?:,\s*(?:a|an|the)\s[^,]{1,60},)?\s+"  # "(@jane)", ", a former nurse,"
     r"(?i:(?:is|was)\s+(?:(?:a|an|the|also)\s+)+(?:(?!(?:of|for|at|in|on|to|who|that)\s)[\w&'’-]+\s+){0,3}?"
     rf"(?:{ROLES}|writer|journalist|reporter|columnist|contributor|marketer|coach|strategist|entrepreneur|architect"
     r"|programmer|teacher|lecturer|freelancer)s?(?:\s+(?:at|of|for|with|in|and)\s|,|\.)"
@@ -182,7 +183,7 @@ def _ends_in_bio(blocks: list[Block], authors: set[str]) -> bool:
     last, before = blocks[-1], blocks[-2]
     if last.level is not None or last.in_list or before.level is not None or QUOTE_END.search(before.text.strip()):
         return False
-    named = any(last.text.startswith(author + " ") for author in authors)
+    named = any(last.text.startswith((author + " ", author.split()[0] + " ")) for author in authors)
     return is_bio(last.text, named)
 
 

@@ -70,6 +70,8 @@ BIOS = [
     "Mary K. O’Neil writes about cities and the people who plan them.",
     "Dr. Ada Byrne is a senior research scientist at the Harbour Institute.",
     "Sam Lee is a freelance designer and writer in Glasgow.",
+    "Jane Doe (@janedoe) is a staff engineer at Acme.",
+    "Noor Haddad, a former nurse, writes about software for hospitals.",
 ]
 NOT_BIOS = [  # last paragraphs that name a person, and are the article's own
     "Sam Okoro is the reason we started. He wrote down everything that confused him.",
@@ -78,6 +80,8 @@ NOT_BIOS = [  # last paragraphs that name a person, and are the article's own
     "Jane Doe is a good example of a founder at ease with raising prices.",
     "Marta Kowalski was right: the price is part of the product.",
     "The founder is a writer at heart.",
+    "Sam Okoro, the engineer on call that night, is the reason we changed the rota.",
+    "Marta Kowalski, our first customer, is a designer at heart and said so.",
 ]
 
 
@@ -99,3 +103,4 @@ def test_a_bio_goes_only_where_it_ends_the_page_after_a_paragraph_and_not_after_
     # Under the name a byline gave, a bio needs no job: "Dana Whitfield lives in …".
     assert kept("By Dana Whitfield", "Intro.", "Last point.", "Dana Whitfield lives in Leeds.") == ["Intro.", "Last point."]
     assert kept("Intro.", "Last point.", "Dana Whitfield lives in Leeds.")[-1] == "Dana Whitfield lives in Leeds."
+    assert kept("By Dana Whitfield", "Intro.", "Last point.", "Dana lives in Leeds.") == ["Intro.", "Last point."]
