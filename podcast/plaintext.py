@@ -154,7 +154,7 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
             blocks.append(replace(_paragraph(line), in_list=True, bullet=True))
             run, in_bullet = [], False
             continue
-        if run and _SETEXT.match(line) and is_headlike(_plain(run[-1])):
+        if run and _SETEXT.match(line) and ("=" in line or _underlined(_plain(run[-1]))):
             heading = _plain(run.pop())
             blocks += _run_blocks(run, hard_wrap, len(blocks) > broken_at)
             blocks.append(heading_block(heading, 1 if "=" in line else 2))
@@ -177,6 +177,16 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
         blocks.append(marked)
         run, in_bullet = [], _BULLET.match(line) is not None
     return blocks + _run_blocks(run, hard_wrap, len(blocks) > broken_at)
+
+
+def _underlined(text: str) -> bool:
+    """Whether a line over "---" is a heading (a setext one); under a paragraph, "---" is a break.
+
+    >>> _underlined("Ship small"), _underlined("3. Forget the MVP. You Need an FVP."), _underlined("We shipped it.")
+    (True, True, False)
+    """
+    number, heading = split_number(text)
+    return is_headlike(heading) or (number is not None and numbered_heading(heading))
 
 
 def _marked_block(line: str, alone: bool) -> Block | None:
