@@ -122,6 +122,7 @@ _BIO = re.compile(
     r"|writes\s+(?:about|on)\s)",
 )
 _BIO_WORDS = 80  # a bio is a few sentences; a longer paragraph is the article's own
+_QUOTE_MARKS = ("“", "”", '"')
 
 
 def is_furniture(text: str) -> bool:
@@ -200,7 +201,9 @@ def is_bio(text: str, set_apart: bool = False) -> bool:
     """
     if not text[:1].isupper() or len(text.split()) > _BIO_WORDS:
         return False
-    return (_NAMED_BIO if set_apart else _BIO).match(text) is not None
+    if set_apart:
+        return _NAMED_BIO.match(text) is not None
+    return _BIO.match(text) is not None and not any(mark in text for mark in _QUOTE_MARKS)  # quoting: citing the person
 
 
 def _tag(block: Block) -> bool:

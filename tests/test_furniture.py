@@ -82,6 +82,7 @@ NOT_BIOS = [  # last paragraphs that name a person, and are the article's own
     "The founder is a writer at heart.",
     "Sam Okoro, the engineer on call that night, is the reason we changed the rota.",
     "Marta Kowalski, our first customer, is a designer at heart and said so.",
+    "Lena Fischer is a researcher at the Habit Lab, and her advice is short: “start with two minutes.”",
 ]
 
 
