@@ -30,7 +30,9 @@ podcast.markup (Markdown, by its tokens) cut the text into blocks; this module r
   paragraph. After takeaways that are a list's items, what follows the list is the conclusion.
   Without such a heading, the wrap-up paragraph of a plain digest sits in the last section: it
   becomes the conclusion when that section has more paragraphs than a takeaway usually has and
-  the extra paragraph refers back to the whole piece ("these takeaways ...", "In conclusion", ...).
+  the extra paragraph refers back to the whole piece ("these takeaways ...", "In conclusion", ...),
+  or the section ends with a sign-off ("See you next week!"), or the paragraph stands apart (a
+  blank line or a thematic break before it) where every takeaway's text sits tight under it.
 - Any other heading keeps its text as a paragraph where it stands, so nothing written is lost.
 - Text that is not a digest at all (an essay or a news story without headings or numbered
   points) is read whole: its first paragraph as the intro, the rest as one chapter.
@@ -96,6 +98,16 @@ _WRAP_UP = re.compile(
     r"|\b(?:these|those|the above)\s+(?:\w+\s+)?"
     r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends|changes|habits|rules"
     r"|steps|practices|principles|mistakes|truths|observations|learnings)\b",
+    re.IGNORECASE,
+)
+
+# A sign-off ends the piece, not its last takeaway: "See you next week!", "Until next time.",
+# "Happy building!", "Good luck out there." (a few words at most: "Good luck getting a refund,
+# because …" is a takeaway's own sentence).
+_SIGN_OFF = re.compile(
+    r"^(?:(?:until next time|see you (?:next|soon|then|there|around|at|in|all)|happy \w+ing|good luck|talk soon"
+    r"|stay (?:curious|tuned|safe))\b(?:[ \t,]+[\w’'-]+){0,6}"
+    r"|(?:take care|cheers)(?:[ \t]*,(?:[ \t]+[\w’'-]+){1,3})?)[ \t]*[.!…]*$",  # "Cheers, Dana", not "Take care of …"
     re.IGNORECASE,
 )
 
@@ -374,7 +386,11 @@ def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> lis
     takeaway usually is and the extra paragraph refers back to the whole piece; or when every
     takeaway is written tight, its text right under its heading (a post's "✅ Point" lines, bold
     lead-ins), and only the last is followed by a paragraph set apart (`apart`: per section,
-    the index of its first paragraph after a blank line, if any).
+    the index of its first paragraph after a blank line or a thematic break, if any); or when
+    the last section ends with a sign-off ("See you next week!"): then what follows its first
+    paragraphs, as many as a takeaway usually has, is the wrap-up. A closing paragraph with
+    none of these signs stays in the last takeaway: written the way a takeaway's own second
+    paragraph is, nothing tells the two apart.
 
     >>> sections = [["a."], ["b."], ["c.", "These takeaways show a lot."]]
     >>> _trailing_wrap_up(sections, [0, 0, 0]), sections[-1]
@@ -385,6 +401,8 @@ def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> lis
     ['The cheapest change won.']
     >>> _trailing_wrap_up([["a.", "Lesson: x."], ["b.", "Lesson: y."], ["c.", "Lesson: z.", "I still do."]], [0, 0, 0])
     ['I still do.']
+    >>> _trailing_wrap_up([["a."], ["b."], ["c.", "We fixed 212 things.", "See you at the next one!"]], [0, 0, 0])
+    ['We fixed 212 things.', 'See you at the next one!']
     """
     last = sections[-1]
     if len(sections) >= 3 and apart[-1] and all(index is None for index in apart[:-1]):
@@ -404,4 +422,8 @@ def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> lis
             wrap_up = last[index:]
             del last[index:]
             return wrap_up
+    if len(sections) >= 3 and len(last) > max(1, typical) and _SIGN_OFF.match(last[-1]):
+        wrap_up = last[max(1, typical) :]
+        del last[max(1, typical) :]
+        return wrap_up
     return []

@@ -82,19 +82,22 @@ _ACRONYMS = frozenset(
 
 _PRONOUN_I = re.compile(r"^i(?:['’][a-z]+)?$")
 
+# "TL;DR:", "tldr —" opening a line: a summary's label (podcast.spoken says it "In short"), which
+# starts a paragraph even in lower case.
+TLDR_LABEL = re.compile(r"(?:tl;? ?dr|tldr)(?:[ \t]*[:.—–-]|[ \t]*$)", re.IGNORECASE)
+
 # A heading over the intro, not a takeaway, when it comes before them.
 INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|prologue|foreword)\s*:?$", re.IGNORECASE)
 
 # "[^1]", and "[1]" right after a word's punctuation ("stand out.[1]"), not a list index ("a[1]").
 FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)|(?<=[.,;:!?”’\"')])\[\d{1,3}\](?![:(\[])")
 
+# Words that name a person's job: in a pull quote's attribution, in an author's bio.
+ROLES = (r"founder|co-?founder|ceo|cto|coo|cfo|chief|president|director|manager|engineer"
+         r"|head|lead|editor|author|professor|partner|investor|vp|vice|officer|chair|analyst|designer|developer"
+         r"|researcher|scientist|consultant|advisor|adviser|owner|principal|fellow")
 # A pull quote's attribution written without a dash: "Jane Doe, CEO and Co-Founder, Acme".
-_ROLE = re.compile(
-    r",\s*(?:[\w&.’'-]+\s+){0,4}(?:founder|co-?founder|ceo|cto|coo|cfo|chief|president|director|manager|engineer"
-    r"|head|lead|editor|author|professor|partner|investor|vp|vice|officer|chair|analyst|designer|developer"
-    r"|researcher|scientist|consultant|advisor|adviser|owner|principal|fellow)\b",
-    re.IGNORECASE,
-)
+_ROLE = re.compile(rf",\s*(?:[\w&.’'-]+\s+){{0,4}}(?:{ROLES})\b", re.IGNORECASE)
 
 
 

@@ -2,8 +2,9 @@
 does not need. Bylines, read times and date lines, captions and credits, "Related:", share,
 follow and subscribe lines, claps and follower counts, hashtags, "Thanks for reading!", an
 e-mail's headers and footer, cookie notices, footnotes; headings whose sections are furniture
-("Contents", "More from …") or back matter ("Attributions", "About the author"). The patterns
-are data; both readers (podcast.plaintext, podcast.markup) leave out what they match.
+("Contents", "More from …") or back matter ("Attributions", "About the author"); an author's bio
+that ends the page without a heading. The patterns are data; both readers (podcast.plaintext,
+podcast.markup) leave out what they match.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from podcast.blocks import QUOTE_END, Block, ends_sentence, unmark
+from podcast.blocks import QUOTE_END, ROLES, Block, ends_sentence, unmark
 
 # Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
 # lines that stand beside an author's name at the top of a page: bylines, read times, dates.
@@ -50,6 +51,8 @@ _FURNITURE = [
     r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
     r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
     r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare)\b.{0,120}",
+    r"(?:follow|connect with|find) (?:him|her|them) (?:on|at) (?:linkedin|twitter|x|bluesky|mastodon|threads|instagram"
+    r"|substack|medium|github|youtube|tiktok|facebook)\b.{0,80}",  # under an author's bio
     r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}",
     # a post's question to its readers, who cannot answer a podcast
     r"(?:what|which)(?: one| else)? (?:would|do|will) you add\??|thoughts\?|agree\?|what(?:['’]s| is) your (?:take|experience)\b.{0,60}\?",
@@ -103,6 +106,24 @@ _BACK_MATTER_HEADING = re.compile(
 )
 _BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
 
+# An author's bio: a named person, in the third person, and what they do. In italics (set apart)
+# or under the name a byline gave, "Sam writes about …" is one. Otherwise it takes a full name and
+# a job somewhere ("Jane Doe is a product lead at Acme", not "… is the engineer who …"; not "…
+# is now a consultant", an interview's epilogue) or a writer's beat ("writes about"): a
+# conclusion may well open on a person ("Sam Okoro is the reason we started").
+_NAMED_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|writes|has written|has been|lives|works)\b")
+_BIO = re.compile(
+    r"^(?!(?:The|This|That|These|Those|Our|My|Your|Their|His|Her|Its|Every|Each|Some|Most|All|No|One)\s)"
+    r"(?:[A-Z][\w.'’-]*\s+){1,2}[A-Z][\w'’-]+"  # a full name: "Jane Doe", "Mary K. O’Neil"
+    r"(?:\s+\([^()]{1,40}\))?(?:,\s*(?:a|an|the)\s[^,]{1,60},)?\s+"  # "(@jane)", ", a former nurse,"
+    r"(?i:(?:is|was)\s+(?:(?:a|an|the|also)\s+)+(?:(?!(?:of|for|at|in|on|to|who|that)\s)[\w&'’-]+\s+){0,3}?"
+    rf"(?:{ROLES}|writer|journalist|reporter|columnist|contributor|marketer|coach|strategist|entrepreneur|architect"
+    r"|programmer|teacher|lecturer|freelancer)s?(?:\s+(?:at|of|for|with|in|and)\s|,|\.)"
+    r"|writes\s+(?:about|on)\s)",
+)
+_BIO_WORDS = 80  # a bio is a few sentences; a longer paragraph is the article's own
+_QUOTE_MARKS = ("“", "”", '"')
+
 
 def is_furniture(text: str) -> bool:
     """Whether a paragraph is page furniture that a listener does not need.
@@ -150,7 +171,39 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
             authors.add(blocks[i].text)
     for i in names:
         dropped[i] = blocks[i].text in authors
-    return [block for block, gone in zip(blocks[:end], dropped) if not gone]
+    kept = [block for block, gone in zip(blocks[:end], dropped) if not gone]
+    return kept[:-1] if _ends_in_bio(kept, authors) else kept
+
+
+def _ends_in_bio(blocks: list[Block], authors: set[str]) -> bool:
+    """Whether the last block is an author's bio standing after the article's last paragraph
+    (not after a heading, whose only paragraph it would be; not after a quote, whose
+    attribution it would be). A bio about a name a byline gave needs no more than the name."""
+    if len(blocks) < 2:
+        return False
+    last, before = blocks[-1], blocks[-2]
+    if last.level is not None or last.in_list or before.level is not None or QUOTE_END.search(before.text.strip()):
+        return False
+    named = any(last.text.startswith((author + " ", author.split()[0] + " ")) for author in authors)
+    return is_bio(last.text, named)
+
+
+def is_bio(text: str, set_apart: bool = False) -> bool:
+    """Whether a paragraph is an author's bio (see _BIO); `set_apart`: in italics, or about the
+    author a byline named.
+
+    >>> is_bio("Jane Doe is a product lead at Acme and writes about pricing. Follow her on X.")
+    True
+    >>> is_bio("Sam Okoro is the reason we started."), is_bio("Arne Holm is now a consultant in Bergen.")
+    (False, False)
+    >>> is_bio("Sam writes about tools."), is_bio("Sam writes about tools.", set_apart=True)
+    (False, True)
+    """
+    if not text[:1].isupper() or len(text.split()) > _BIO_WORDS:
+        return False
+    if set_apart:
+        return _NAMED_BIO.match(text) is not None
+    return _BIO.match(text) is not None and not any(mark in text for mark in _QUOTE_MARKS)  # quoting: citing the person
 
 
 def _tag(block: Block) -> bool:

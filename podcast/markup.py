@@ -38,7 +38,7 @@ from podcast.blocks import (
     split_number,
     unmark,
 )
-from podcast.furniture import is_furniture, page_text
+from podcast.furniture import is_bio, is_furniture, page_text
 
 
 def _inline(state: StateCore) -> None:
@@ -74,8 +74,6 @@ _MEDIA_BLOCK = re.compile(r"^\s*<(?:figure|img|picture|video|audio|iframe|svg|sc
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SPACE = re.compile(r"\s+")
 _MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")  # not parsed inside HTML: its text, no image
-# "Jane Doe is a writer at …", "Sam writes about …": an author's bio.
-_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|writes|has written|has been|lives|works)\b")
 _INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 # Unclosed markup is literal text, but not words: "`+|\*{2,}|_{2,}|~{2,}", written to start with the
 # class of its characters, which lets the engine skip to them (8 times faster on plain text).
@@ -200,7 +198,7 @@ class _Reader:
         if marks == ["text"]:  # most paragraphs: words and nothing else
             return [Block(text)]
         block = _emphasised(marks, text) or _lead_in(children, text) or Block(text)
-        if _all_italic(marks) and _BIO.match(text):
+        if _all_italic(marks) and is_bio(text, set_apart=True):
             self.bios.add(id(block))
         elif marks[0] == "link_open" and marks[-1] == "link_close" and is_headlike(text):
             self.links.add(id(block))

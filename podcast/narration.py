@@ -120,13 +120,26 @@ def _takeaway_segments(article: Article, first: int, width: int, narrator: _Narr
     """One segment per takeaway, its file numbered from `first`, each announced by its number."""
     segments = []
     for number, takeaway in enumerate(article.takeaways, start=1):
-        heading = narrator.say(takeaway.heading).rstrip(".!?:;,")
+        heading = _ended(narrator.say(takeaway.heading))
         name = f"{first + number - 1:0{width}d}-{slugify(takeaway.heading, 40)}"
-        shown = " ".join(takeaway.heading.split()).rstrip(".!?:;,")
+        shown = _ended(" ".join(takeaway.heading.split()))
         said = number_words(number)
-        signpost = [] if article.whole else [narrator.announce(f"Takeaway {said}: {shown}.", f"Takeaway {said}: {heading}.")]
+        signpost = [] if article.whole else [narrator.announce(f"Takeaway {said}: {shown}", f"Takeaway {said}: {heading}")]
         segments.append(_segment(name, takeaway.heading, signpost, narrator.paragraphs(takeaway.paragraphs)))
     return segments
+
+
+def _ended(heading: str) -> str:
+    """A heading as its signpost ends: on its own question or exclamation mark (a listener hears
+    the question), else on one full stop, never two stops.
+
+    >>> _ended("Why does pricing matter?"), _ended("Ship it!"), _ended("Small teams win."), _ended("Conclusion:")
+    ('Why does pricing matter?', 'Ship it!', 'Small teams win.', 'Conclusion.')
+    >>> _ended('Ask "why?"'), _ended("Really?!"), _ended("Why?."), _ended('He said "stop."')
+    ('Ask "why?"', 'Really?!', 'Why?', 'He said "stop."')
+    """
+    heading = heading.rstrip(".:;, ")
+    return heading if heading.rstrip("\"'”’»)]")[-1:] in ("?", "!", ".", "…") else heading + "."
 
 
 def _join(items: list[str]) -> str:

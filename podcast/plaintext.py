@@ -26,6 +26,7 @@ from podcast.blocks import (
     ITALIC_LEVEL,
     LEAD_IN_LEVEL,
     PLAIN_LEVEL,
+    TLDR_LABEL,
     Block,
     heading_block,
     ends_sentence,
@@ -107,7 +108,14 @@ def _plain(text: str) -> str:
 
 
 def _starts_lower(text: str) -> bool:
-    return text.lstrip()[:1].islower()
+    """Whether a line starts in lower case, and so may continue the line above it; a "tl;dr —"
+    label starts a paragraph of its own.
+
+    >>> _starts_lower("and then it rained."), _starts_lower("tl;dr — it rained."), _starts_lower("tldr: no.")
+    (True, False, False)
+    """
+    text = text.lstrip()
+    return text[:1].islower() and not (text[:2] == "tl" and TLDR_LABEL.match(text))
 
 
 def _demote_labels(blocks: list[Block]) -> list[Block]:
@@ -125,9 +133,14 @@ def _demote_labels(blocks: list[Block]) -> list[Block]:
 
 
 def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
-    """The blocks of one run of non-blank lines (the whole text when it has no blank lines)."""
+    """The blocks of one run of non-blank lines (the whole text when it has no blank lines).
+
+    A paragraph is attached to the line above it unless it starts the run or follows a thematic
+    break ("* * *", "---" under a line that is no heading): the break sets it apart.
+    """
     blocks: list[Block] = []
     run: list[str] = []  # consecutive plain lines
+    broken_at = 0  # how many blocks stood before the last break: the next paragraph is not attached
     in_bullet = False
     # Two or more lines in a row that start with an emoji or arrow are a list ("→ Charge more");
     # one alone may head the line under it ("✅ Ship small").
@@ -137,19 +150,20 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
         listed = {k for k, mark in enumerate(marks) if mark and ((k and marks[k - 1]) or (k + 1 < len(marks) and marks[k + 1]))}
     for k, line in enumerate(lines):
         if k in listed:
-            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
+            blocks += _run_blocks(run, hard_wrap, len(blocks) > broken_at)
             blocks.append(replace(_paragraph(line), in_list=True, bullet=True))
             run, in_bullet = [], False
             continue
-        if run and _SETEXT.match(line):
+        if run and _SETEXT.match(line) and ("=" in line or _underlined(_plain(run[-1]))):
             heading = _plain(run.pop())
-            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
+            blocks += _run_blocks(run, hard_wrap, len(blocks) > broken_at)
             blocks.append(heading_block(heading, 1 if "=" in line else 2))
             run, in_bullet = [], False
             continue
         if _RULE.match(line) or _REFERENCE.match(line) or not _QUOTE.sub("", line).strip():  # ">" alone: a break
-            blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
+            blocks += _run_blocks(run, hard_wrap, len(blocks) > broken_at)
             run, in_bullet = [], False
+            broken_at = len(blocks) if _RULE.match(line) else broken_at
             continue
         if in_bullet and not run and line[:1] in (" ", "\t"):  # a bullet item's continuation
             blocks[-1] = Block(f"{blocks[-1].text} {_plain(line)}")
@@ -159,10 +173,20 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
             run.append(_QUOTE.sub("", line))
             in_bullet = False
             continue
-        blocks += _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
+        blocks += _run_blocks(run, hard_wrap, len(blocks) > broken_at)
         blocks.append(marked)
         run, in_bullet = [], _BULLET.match(line) is not None
-    return blocks + _run_blocks(run, hard_wrap, hard_wrap and bool(blocks))
+    return blocks + _run_blocks(run, hard_wrap, len(blocks) > broken_at)
+
+
+def _underlined(text: str) -> bool:
+    """Whether a line over "---" is a heading (a setext one); under a paragraph, "---" is a break.
+
+    >>> _underlined("Ship small"), _underlined("3. Forget the MVP. You Need an FVP."), _underlined("We shipped it.")
+    (True, True, False)
+    """
+    number, heading = split_number(text)
+    return is_headlike(heading) or (number is not None and numbered_heading(heading))
 
 
 def _marked_block(line: str, alone: bool) -> Block | None:
@@ -196,8 +220,8 @@ def _run_blocks(lines: list[str], hard_wrap: bool, attached: bool) -> list[Block
     Between blank lines, short lines (all within _HARD_WRAP_WIDTH) are one hard-wrapped
     paragraph, perhaps under a heading line. Otherwise each line is a paragraph, except that a
     line starting in lower case continues a line that did not end a sentence. A paragraph
-    after another line of its run, or of its chunk (`attached`: the run does not start it),
-    is marked attached, when blank lines separate the chunks.
+    after another line of its run, or of its chunk (`attached`: the run does not start it, nor
+    follows a thematic break), is marked attached.
     """
     if not lines:
         return []
@@ -213,7 +237,7 @@ def _run_blocks(lines: list[str], hard_wrap: bool, attached: bool) -> list[Block
             joined[-1] += " " + line
         else:
             joined.append(line)
-    blocks = [_paragraph(line, hard_wrap and (attached or k > 0)) for k, line in enumerate(joined)]
+    blocks = [_paragraph(line, attached or k > 0) for k, line in enumerate(joined)]
     return [replace(b, heading=_candidate_heading(b.text)) if b.level is None else b for b in blocks]
 
 

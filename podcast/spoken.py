@@ -130,6 +130,21 @@ def _say_street_or_saint(match: re.Match[str]) -> str:
     return _keep_stop(match, "Street")
 
 
+# A summary's label opening a sentence: "TL;DR:", "tldr —" (not "the TL;DR of it").
+_TLDR = re.compile(r"\A(?:tl;? ?dr|tldr)(?:\s*[:.—–-]+\s*(?=\S)|\s*[:.]?\Z)", re.IGNORECASE)
+
+
+def _say_in_short(match: re.Match[str]) -> str:
+    """A summary's label opening a sentence, "TL;DR:", as a reader says it: "In short".
+
+    >>> speakable("TL;DR: ship small."), speakable("tl;dr — we shipped late."), speakable("TLDR")
+    ('In short: ship small.', 'In short: we shipped late.', 'In short.')
+    >>> speakable("The TL;DR of it is short."), speakable("Tlaxcala said tldr: no.")
+    ('The TL;DR of it is short.', 'Tlaxcala said tldr: no.')
+    """
+    return "In short: " if match.end() < len(match.string) else "In short."
+
+
 _ABBREVIATION_RULES: list[Rule] = [
     (
         re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, _ABBREVIATIONS)) + r")(?![\w.])"),
@@ -227,6 +242,8 @@ def speakable(text: str, lexicon: Mapping[str, str] | None = None) -> str:
         text = _EMAIL.sub(_say_email, text)
     if may_hold_url(text):
         text = _URL.sub(_say_url, text)
+    if text[:2].lower() == "tl":  # before the dash after it is a pause
+        text = _TLDR.sub(_say_in_short, text, count=1)
     text = _WORDING(text)
     # Again, for what the lexicon says: it may hold curly quotes or control characters too.
     text = _normalise_characters(_restore_lexicon(text, said))

@@ -15,6 +15,8 @@ from podcast.article import MAX_ARTICLE_BYTES, Article, load_article, load_sourc
 from podcast.errors import ArticleError
 from podcast.narration import narrate
 
+from test_furniture import BIOS
+
 CASES = Path(__file__).parent / "articles"
 # A case is a pair: <case>.txt, .md or .html, and <case>.json with what the reader should find.
 CASE_INPUTS = sorted(path for path in CASES.iterdir() if path.suffix in (".txt", ".md", ".html"))
@@ -143,6 +145,22 @@ def test_a_news_story_is_narrated_whole_with_one_line_saying_so() -> None:
     assert untitled.title == untitled.takeaways[0].heading == "Whole No Headings"
 
 
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        ("numbered_bold_lead_ins_tldr_top.md", "In short: charge more, write contracts, keep a buffer, and say no often."),
+        ("plain_tldr_label_one_per_line.txt",
+         "In short: pick a fixed date, keep talks short, feed people, and hand over before you burn out."),
+        ("markdown_tldr_heading_over_summary.md", "In short."),
+    ],
+)
+def test_a_tldr_label_is_said_in_short_and_shown_as_written(case: str, said: str) -> None:
+    article = load_article(CASES / case)
+    script = narrate(article, "The Show", article.title or "")
+    assert script.segments[0].paragraphs[1] == said  # after the welcome
+    assert script.written[said] == article.intro[0]  # the transcript shows the label as written
+
+
 def test_an_article_without_a_title_is_named_after_its_file_in_title_case(tmp_path: Path) -> None:
     path = tmp_path / "zuckerberg-bloomberg_interview.txt"
     path.write_text("Why we met.\n\nFirst point\n\nIt matters.\n\nSecond point\n\nIt also matters.\n", encoding="utf-8")
@@ -181,6 +199,69 @@ def test_furniture_anywhere_changes_nothing_a_listener_hears(
         parts.insert(1 + position % len(parts), line)
     assert parse_article("\n\n".join(parts), markdown) == clean
     assert [t.heading for t in clean.takeaways] == [heading for heading, _ in sections]
+
+
+PEOPLE = st.sampled_from(["Jane Doe", "Sam Okoro", "Mary K. O’Neil", "Arne Holm", "Dr. Ada Byrne"])
+PERSON_VERBS = st.sampled_from(["is", "was", "is the", "is a", "is now a", "is also a", "writes", "lives", "said", "has been"])
+
+
+@given(
+    st.lists(st.tuples(HEADING, SENTENCE), min_size=2, max_size=4, unique_by=lambda pair: pair[0]),
+    SENTENCE, SENTENCE, PEOPLE, PERSON_VERBS, st.lists(WORDS, min_size=2, max_size=8), st.sampled_from(BIOS), st.booleans(),
+)
+def test_a_bio_ending_the_page_is_left_out_but_a_last_paragraph_about_a_person_is_kept(
+    sections: list[tuple[str, str]], intro: str, wrap_up: str, person: str, verb: str, words: list[str], bio: str,
+    markdown: bool,
+) -> None:
+    mark = "## " if markdown else ""
+    parts = ["# Notes" if markdown else "Notes", intro]
+    for heading, paragraph in sections:
+        parts += [mark + heading, paragraph]
+    parts += [mark + "Final thoughts", wrap_up]
+    clean = parse_article("\n\n".join(parts), markdown)
+    assert parse_article("\n\n".join([*parts, bio]), markdown) == clean
+    closing = f"{person} {verb} {' '.join(words)}."  # names a person, says no job or beat
+    assert parse_article("\n\n".join([*parts, closing]), markdown).conclusion == (*clean.conclusion, closing)
+
+
+@given(
+    st.lists(st.tuples(HEADING, SENTENCE), min_size=2, max_size=5, unique_by=lambda pair: pair[0]),
+    SENTENCE,
+    st.dictionaries(st.integers(0, 5), st.sampled_from(["---", "* * *", "***", "___", "- - -"]), max_size=4),
+    st.booleans(),
+)
+def test_a_thematic_break_after_any_paragraph_of_a_plain_digest_changes_no_takeaway(
+    sections: list[tuple[str, str]], intro: str, breaks: dict[int, str], one_per_line: bool
+) -> None:
+    def text(with_breaks: bool) -> str:
+        lines = ["Notes", intro, *([breaks[0]] if with_breaks and 0 in breaks else [])]
+        for number, (heading, paragraph) in enumerate(sections, start=1):
+            lines += [heading, paragraph, *([breaks[number]] if with_breaks and number in breaks else [])]
+        return ("\n" if one_per_line else "\n\n").join(lines)
+
+    clean = parse_article(text(False), False)
+    broken = parse_article(text(True), False)
+    assert [t.heading for t in broken.takeaways] == [t.heading for t in clean.takeaways] == [h for h, _ in sections]
+
+
+@given(
+    st.lists(HEADING, min_size=3, max_size=5, unique=True),
+    st.lists(SENTENCE, min_size=1, max_size=3),
+    st.sampled_from(["See you next week!", "Until next time.", "Happy building!", "Cheers, Dana"]),
+    st.booleans(),
+)
+def test_only_a_sign_off_takes_the_last_takeaways_extra_paragraphs_to_the_wrap_up(
+    headings: list[str], last: list[str], sign_off: str, one_per_line: bool
+) -> None:
+    lines = ["Notes", "Why we wrote this down."]
+    for heading in headings[:-1]:
+        lines += [heading, "Plan the week."]
+    lines += [headings[-1], *last]
+    separator = "\n" if one_per_line else "\n\n"
+    unsigned = parse_article(separator.join(lines), False)
+    assert (unsigned.takeaways[-1].paragraphs, unsigned.conclusion) == (tuple(last), ())
+    signed = parse_article(separator.join([*lines, sign_off]), False)
+    assert (signed.takeaways[-1].paragraphs, signed.conclusion) == (tuple(last[:1]), (*last[1:], sign_off))
 
 
 MEDIUM_PASTED = """Why our small team stopped estimating

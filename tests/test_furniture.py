@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from podcast.blocks import Block
-from podcast.furniture import heads_furniture, is_furniture, page_text
+from podcast.furniture import heads_furniture, is_bio, is_furniture, page_text
 
 FURNITURE = [
     "By Jane Doe · 5 min read", "Updated March 3, 2025", "7 min read", "Photo by Sam Lee on Unsplash",
@@ -62,3 +62,46 @@ def test_an_email_footer_ends_the_page_only_in_its_second_half() -> None:
     texts = ["Intro.", "Unsubscribe from nothing here.", "One.", "Two.", "Three.", "Unsubscribe | Preferences", "12 High St"]
     kept = page_text([Block(text) for text in texts], lambda block: is_furniture(block.text))
     assert [block.text for block in kept] == ["Intro.", "One.", "Two.", "Three."]
+
+
+BIOS = [
+    "Jane Doe is a product lead at Acme and writes about pricing. Follow her on LinkedIn.",
+    "Tomás Ferreira is the head of customer support at Lumen Books. He is based in Porto.",
+    "Mary K. O’Neil writes about cities and the people who plan them.",
+    "Dr. Ada Byrne is a senior research scientist at the Harbour Institute.",
+    "Sam Lee is a freelance designer and writer in Glasgow.",
+    "Jane Doe (@janedoe) is a staff engineer at Acme.",
+    "Noor Haddad, a former nurse, writes about software for hospitals.",
+]
+NOT_BIOS = [  # last paragraphs that name a person, and are the article's own
+    "Sam Okoro is the reason we started. He wrote down everything that confused him.",
+    "Arne Holm now lives in Bergen and volunteers at the maritime museum.",
+    "Alex Kim is the engineer who rewrote the pipeline, and she gets the last word: measure first.",
+    "Jane Doe is a good example of a founder at ease with raising prices.",
+    "Marta Kowalski was right: the price is part of the product.",
+    "The founder is a writer at heart.",
+    "Sam Okoro, the engineer on call that night, is the reason we changed the rota.",
+    "Marta Kowalski, our first customer, is a designer at heart and said so.",
+    "Lena Fischer is a researcher at the Habit Lab, and her advice is short: “start with two minutes.”",
+]
+
+
+@pytest.mark.parametrize(("text", "bio"), [(text, True) for text in BIOS] + [(text, False) for text in NOT_BIOS])
+def test_an_authors_bio_takes_a_full_name_and_a_job_or_a_beat(text: str, bio: bool) -> None:
+    assert is_bio(text) == bio
+
+
+def test_a_bio_goes_only_where_it_ends_the_page_after_a_paragraph_and_not_after_a_quote() -> None:
+    def kept(*texts: str | Block) -> list[str]:
+        blocks = [text if isinstance(text, Block) else Block(text) for text in texts]
+        return [block.text for block in page_text(blocks, lambda block: is_furniture(block.text))]
+
+    bio = BIOS[0]
+    assert kept("Intro.", "Last point.", bio, "Follow her on Bluesky for more.") == ["Intro.", "Last point."]
+    assert kept("Intro.", bio, "Last point.") == ["Intro.", bio, "Last point."]  # not at the end
+    assert kept("Intro.", Block("Conclusion", "Conclusion", level=2), bio)[-1] == bio  # a section's only paragraph
+    assert kept("Intro.", "“We never looked back.”", bio)[-1] == bio  # the quote's attribution
+    # Under the name a byline gave, a bio needs no job: "Dana Whitfield lives in …".
+    assert kept("By Dana Whitfield", "Intro.", "Last point.", "Dana Whitfield lives in Leeds.") == ["Intro.", "Last point."]
+    assert kept("Intro.", "Last point.", "Dana Whitfield lives in Leeds.")[-1] == "Dana Whitfield lives in Leeds."
+    assert kept("By Dana Whitfield", "Intro.", "Last point.", "Dana lives in Leeds.") == ["Intro.", "Last point."]

@@ -95,3 +95,19 @@ def test_several_articles_make_one_digest_each_introduced_by_its_title(tmp_path:
     assert (named.title, named.slug) == ("Week 12", "week-12")
     assert named.segments[0].paragraphs[0] == "Welcome to Test Show. This is Week twelve."
     assert named.segments[-1].paragraphs == ("That was Week twelve, from Test Show. Thanks for listening.",)
+
+
+def test_a_signpost_keeps_the_headings_own_question_or_exclamation_mark_and_never_doubles_a_stop() -> None:
+    headings = ["Why does pricing matter?", "Ship it!", "Forget the MVP. You Need an FVP.", "Conclusion:",
+                "Ask “why?”", "Really?!", "He said “stop.”"]
+    article = Article(None, (), tuple(Takeaway(heading, ("Text.",)) for heading in headings), ())
+    signposts = [segment.paragraphs[0] for segment in narrate(article, "Show", "Title").segments[1:-1]]
+    assert signposts == [
+        "Takeaway one: Why does pricing matter?",
+        "Takeaway two: Ship it!",
+        "Takeaway three: Forget the MVP. You Need an FVP.",
+        "Takeaway four: Conclusion.",
+        'Takeaway five: Ask "why?"',
+        "Takeaway six: Really?!",
+        'Takeaway seven: He said "stop."',
+    ]
