@@ -73,7 +73,9 @@ _END_OF_PAGE = re.compile(
 )
 _FURNITURE_LINE = re.compile("|".join(f"(?:{pattern})" for pattern in _FURNITURE[1:]), re.IGNORECASE | re.DOTALL)
 # Furniture known by words in its middle; matched only where a quick search finds those words.
-_INSIDE = re.compile(r"\bmin(?:ute)?s?\s+read\b|\bnewsletter\b|\bin the comments\b|\bcomment below\b|\blet me know below\b", re.I)
+# (Searched for in the lower-cased text: without IGNORECASE or \b the engine skips to the
+# words' first letters, three times faster on a sentence with none of them.)
+_INSIDE = re.compile(r"min(?:ute)?s?\s+read|newsletter|in the comments|comment below|let me know below")
 _FURNITURE_INSIDE = re.compile(
     "|".join(f"(?:{pattern})" for pattern in [
         _READ_TIME,
@@ -138,7 +140,7 @@ def is_furniture(text: str) -> bool:
     if len(text.split()) > _FURNITURE_WORDS:
         return False
     text = unmark(text.strip())
-    return _FURNITURE_LINE.fullmatch(text) is not None or (_INSIDE.search(text) is not None and _FURNITURE_INSIDE.fullmatch(text) is not None)
+    return _FURNITURE_LINE.fullmatch(text) is not None or (_INSIDE.search(text.lower()) is not None and _FURNITURE_INSIDE.fullmatch(text) is not None)
 
 
 def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[Block]:
