@@ -175,3 +175,18 @@ def test_the_bench_scripts_doctests(bench: ModuleType) -> None:
     """bench/ is outside pytest's doctest paths: run its examples here."""
     failed, attempted = doctest.testmod(bench)
     assert attempted >= 3 and failed == 0
+
+
+def test_the_reading_bench_runs_and_prints_every_row_and_the_target() -> None:
+    """bench/parse.py on a small article, with this interpreter as its own baseline."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "parse.py"), "--runs", "1", "--lines", "2000", "--headings", "60",
+         "--baseline", sys.executable],
+        capture_output=True, text=True, timeout=300, check=True,
+    )
+    rows = [line.rsplit(None, 5)[0].strip() for line in done.stdout.splitlines() if line.endswith("x markdown-it")]
+    kinds = ("markdown", "plain text", "markdown, a quarter")
+    expected = [f"{kind}: {row}" for kind in kinds for row in ("read", "markdown-it", "parse")]
+    assert rows == [*expected, "markdown: podcast script", "markdown: baseline podcast script"], done.stdout
+    assert "baseline / this code, podcast script:" in done.stdout
+    assert done.stdout.splitlines()[-1].startswith("target: podcast script of the article within 5 s:"), done.stdout
