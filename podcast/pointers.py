@@ -16,7 +16,7 @@ _POINTER_ASIDE = re.compile(
     r"[^()]*|above|below)\)",
     re.IGNORECASE,
 )
-# A phrase that only makes sense to someone looking at the page.
+# A phrase that only makes sense to someone looking at the page (or able to answer on it).
 _POINTER = re.compile(
     r"""\b(?:click|tap)\s+(?:here|on\s+the\s+link|the\s+link)\b
       | \blink\s+in\s+(?:the\s+|my\s+|our\s+)?bio\b
@@ -27,12 +27,14 @@ _POINTER = re.compile(
         \s+(?:above|below)\b
       | ^(?:you\s+can\s+(?:also\s+)?)?(?:watch|view)\s+(?:\S+\s+){0,5}?
         (?:talk|keynote|presentation|session|recording|webinar|livestream|panel|demo)s?\b
-      | ^pictured\b""",
+      | ^pictured\b
+      | \b(?:share|tell\s+(?:me|us)|leave|drop|post|write|add|let\s+(?:me|us)\s+know)\b[^.?!]{0,60}?
+        \s(?:in\s+the\s+comments?(?:\s+section)?|(?:a\s+)?comment\s+below)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Every pointer above holds one of these words: a sentence without any has no pointer.
-_POINTER_WORD = re.compile(r"click|tap|bio|video|above|below|watch|view|pictured", re.IGNORECASE)
-_POINTER_WORDS = ("click", "tap", "bio", "video", "above", "below", "watch", "view", "pictured")
+_POINTER_WORD = re.compile(r"click|tap|bio|video|above|below|watch|view|pictured|comment", re.IGNORECASE)
+_POINTER_WORDS = ("click", "tap", "bio", "video", "above", "below", "watch", "view", "pictured", "comment")
 
 
 def _has_pointer_word(text: str) -> bool:
