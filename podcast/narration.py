@@ -49,7 +49,8 @@ def narrate_digest(
     segments = [_segment(f"{0:0{width}d}-intro", "Introduction", [narrator.welcome(title), counted])]
     for number, (article, article_title) in enumerate(zip(articles, titles), start=1):
         article_slug = slugify(article_title, 40)
-        opening = narrator.announce(f"Article {number_words(number)}: {article_title}.", f"Article {number_words(number)}: {narrator.say(article_title)}.")
+        said = number_words(number)
+        opening = narrator.announce(f"Article {said}: {_ended(article_title)}", f"Article {said}: {_ended(narrator.say(article_title))}")
         counted = _WHOLE if article.whole else f"It has {_count_phrase(len(article.takeaways))}."
         name = f"{len(segments):0{width}d}-{article_slug}"
         segments.append(_segment(name, article_title, [opening], narrator.paragraphs(article.intro), [counted]))
@@ -97,8 +98,11 @@ class _Narrator:
 
     def welcome(self, title: str | None) -> str:
         if not title:
-            return self.announce(f"Welcome to {self.show_title}.", f"Welcome to {self.show}.")
-        return self.announce(f"Welcome to {self.show_title}. This is {title}.", f"Welcome to {self.show}. This is {self.say(title)}.")
+            return self.announce(f"Welcome to {_ended(self.show_title)}", f"Welcome to {_ended(self.show)}")
+        return self.announce(
+            f"Welcome to {_ended(self.show_title)} This is {_ended(title)}",
+            f"Welcome to {_ended(self.show)} This is {_ended(self.say(title))}",
+        )
 
     def goodbye(self, title: str | None) -> str:
         said = f"{self.say(title)}, from {self.show}" if title else self.show
@@ -130,8 +134,8 @@ def _takeaway_segments(article: Article, first: int, width: int, narrator: _Narr
 
 
 def _ended(heading: str) -> str:
-    """A heading as its signpost ends: on its own question or exclamation mark (a listener hears
-    the question), else on one full stop, never two stops.
+    """A heading or title as an announcement ends ("Takeaway three: …", "This is …"): on its own
+    question or exclamation mark (a listener hears the question), else on one full stop, never two.
 
     >>> _ended("Why does pricing matter?"), _ended("Ship it!"), _ended("Small teams win."), _ended("Conclusion:")
     ('Why does pricing matter?', 'Ship it!', 'Small teams win.', 'Conclusion.')

@@ -111,3 +111,12 @@ def test_a_signpost_keeps_the_headings_own_question_or_exclamation_mark_and_neve
         "Takeaway six: Really?!",
         'Takeaway seven: He said "stop."',
     ]
+
+
+def test_a_question_as_show_episode_or_article_title_is_announced_as_a_question() -> None:
+    article = Article("Is remote work over?", (), (Takeaway("One", ("Text.",)),), ())
+    single = narrate(article, "What Now?", "Is remote work over?")
+    assert single.segments[0].paragraphs[0] == "Welcome to What Now? This is Is remote work over?"
+    digest = narrate_digest([article, Article("Plain title", (), (Takeaway("Two", ("Text.",)),), ())], "Show", None)
+    assert [segment.paragraphs[0] for segment in digest.segments if segment.name.endswith(("-is-remote-work-over", "-plain-title"))] == [
+        "Article one: Is remote work over?", "Article two: Plain title."]
