@@ -94,7 +94,8 @@ _MIN_WORDS = 12  # a text read whole has at least a sentence or two; less is a m
 _MIN_LISTED = 3  # fewer numbered items are a list inside the text, not the article's points
 _WRAP_UP = re.compile(
     r"^(?:all in all|in conclusion|in summary|in short|in sum|in the end|to sum up|to conclude|to wrap up"
-    r"|overall|ultimately|taken together|that[’']?s (?:it|all)(?: for (?:now|today|this \w+))?[.!,])"
+    r"|overall|ultimately|taken together|that(?:[’']?s| is) (?:it|all)(?: for (?:now|today|this \w+))?[.!,]"
+    r"|tl;? ?dr\b|tldr\b)"  # a summary after the last takeaway: "TL;DR: ..."
     r"|\b(?:these|those|the above)\s+(?:\w+\s+)?"
     r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends|changes|habits|rules"
     r"|steps|practices|principles|mistakes|truths|observations|learnings)\b",
@@ -264,7 +265,7 @@ def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
     if len(items) < _MIN_LISTED:
         return []
     if not takeaways:  # the list is the article's substance, not an aside in an essay
-        prose = sum(block.level is None and block.listed is None for block in blocks)
+        prose = sum(block.level is None and not block.in_list for block in blocks)  # an item's own paragraphs are its
         return items if 2 * len(items) >= prose else []
     in_sections = [i for i in items if i > takeaways[0]]
     bounds = [*takeaways, items[-1]]  # what follows the last item is the conclusion, not a section's prose

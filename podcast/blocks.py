@@ -41,7 +41,7 @@ class Block:
 
 # "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
 _NUMBER = re.compile(
-    r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|no\.?|number)[ \t]*)?"
+    r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|truth|principle|no\.?|number)[ \t]*)?"
     r"#?([0-9]{1,3})(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣; "1/": a thread
     re.IGNORECASE,
 )
@@ -67,10 +67,11 @@ _DANGLING = frozenset({"a", "an", "the", "and", "or", "but", "of"})
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 
 CONCLUSION_HEADING = re.compile(
-    r"^(?:in\s+)?(?:conclusions?|summary|closing thoughts|final (?:thoughts|words?)|wrapping up"
-    r"|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|to sum (?:it )?up|summing up|recap"
-    r"|looking ahead|parting thoughts|last words?|tl;? ?dr|too long;? didn[’']?t read|in short|the short version"
-    r"|(?:key |the |final )?takeaways?)(?:\s*[:.!—–-].*)?$",
+    r"^(?:in\s+)?(?:conclusions?|summary|(?:(?:a|one)\s+)?(?:final|last|closing|parting)\s+(?:thoughts?|words?|notes?)"
+    r"|wrapping up|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|what comes next|next steps|to sum (?:it )?up"
+    r"|summing up|recap|looking (?:ahead|back)|going forward|where (?:we|i|to) go from here|so what|now what|in closing"
+    r"|tl;? ?dr|too long;? didn[’']?t read|in short|the short version"
+    r"|(?:key |the |final )?takeaways?)(?:\s*[:.!?—–-].*)?$",
     re.IGNORECASE,
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from podcast.blocks import QUOTE_END, ROLES, Block, ends_sentence, unmark
+from podcast.blocks import BOLD_LEVEL, QUOTE_END, ROLES, Block, ends_sentence, unmark
 
 # Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
 # lines that stand beside an author's name at the top of a page: bylines, read times, dates.
@@ -50,7 +50,7 @@ _FURNITURE = [
     r"[\d.,]+\s*[km]?",  # a clap, like or response count on its own
     r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
     r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
-    r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare)\b.{0,120}",
+    r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare|retweet)\b.{0,120}",
     r"(?:follow|connect with|find) (?:him|her|them) (?:on|at) (?:linkedin|twitter|x|bluesky|mastodon|threads|instagram"
     r"|substack|medium|github|youtube|tiktok|facebook)\b.{0,80}",  # under an author's bio
     r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}",
@@ -58,6 +58,12 @@ _FURNITURE = [
     r"(?:what|which)(?: one| else)? (?:would|do|will) you add\??|thoughts\?|agree\?|what(?:['’]s| is) your (?:take|experience)\b.{0,60}\?",
     r"(?:watch|listen to) (?:the|this) (?:full )?(?:video|episode|podcast|interview|talk).{0,60}"
     r"|(?:watch|listen|available) (?:it )?on (?:youtube|spotify|apple podcasts|vimeo|soundcloud).{0,60}",
+    # a newsletter's sponsor lines and its note to a forwarded copy's reader
+    r"(?:this (?:issue|edition|week[’']s issue|newsletter|email|episode|post) is )?(?:brought to you|sponsored|presented|supported)"
+    r" by\b.{1,300}|sponsored|(?:today[’']s |this week[’']s |our )?sponsors?|forwarded this (?:e-?mail|newsletter|issue)\?.{0,120}",
+    # a forum post's notes about itself: "Throwaway because …", "TL;DR at the bottom", "Edit: thanks for the gold!"
+    r"throwaway\b.{0,120}|(?:tl;? ?dr|summary) (?:is )?at the (?:bottom|end)\b.{0,40}"
+    r"|edit(?:\s*\d+)?\s*:.{0,80}\b(?:gold|silver|platinum|awards?|upvotes?|karma|front page)\b.{0,80}",
     # an email's headers and its footer
     r"-*\s*forwarded message\s*-*|begin forwarded message:?|(?:from|to|cc|sent|date|subject|reply-to):\s.{1,200}",
     r"view (?:this email |it |this )?(?:in (?:your |a )?browser|online)\.?|update your (?:email )?preferences.{0,60}|unsubscribe\b.{0,80}",
@@ -96,14 +102,15 @@ _FURNITURE_HEADING = re.compile(
     r"^(?:(?:table of )?contents|in this (?:article|post|issue)|on this page|jump to"
     r"|related(?: posts| articles| reading| links| stories)?|you (?:may|might) also like|read (?:more|next)"
     r"|(?:sign up for|subscribe to|join|get) (?:our|my|the) (?:\w+ )?newsletter|newsletter|subscribe"
-    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply)|responses"
+    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply)|responses|sponsored|(?:today[’']s |this week[’']s |our )?sponsors?"
     r"|(?:more|discover more) from .{1,80}|recommended (?:from|for you|for|by) .{1,60}|written by .{1,60}|see (?:all|more) from .{1,60})\s*:?$",
     re.IGNORECASE,
 )
 _BACK_MATTER_HEADING = re.compile(
     r"^(?:(?:other|more|additional|useful|helpful|further|recommended|some)\b.*\bresources|resources(?: and .*)?"
     r"|references|footnotes|notes|end ?notes|sources|attributions?|credits|acknowledge?ments|bibliography"
-    r"|further reading|about (?:the|this) author|about me|author bio|links)\s*:?$",
+    r"|further reading|about (?:the|this) author|about me|author bio|links|reading list"
+    r"|what i(?:[’']m| am| have been|[’']ve been) reading|(?:good |interesting )?links (?:of the week|i liked|worth \w+ing))\s*:?$",
     re.IGNORECASE,
 )
 _BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
@@ -141,6 +148,17 @@ def is_furniture(text: str) -> bool:
         return False
     text = unmark(text.strip())
     return _FURNITURE_LINE.fullmatch(text) is not None or (_INSIDE.search(text.lower()) is not None and _FURNITURE_INSIDE.fullmatch(text) is not None)
+
+
+def is_furniture_block(block: Block) -> bool:
+    """Whether a block is furniture: a paragraph, or a bold or italic line or a bold lead-in
+    ("*Published in Notes · 6 min read*", "**Brought to you by Acme.** Acme makes …"), that is.
+    A heading of furniture ("Contents", "Sponsored") stays, to take its section out with it.
+
+    >>> is_furniture_block(Block("5 min read", "5 min read", level=9)), is_furniture_block(Block("Sponsored", "Sponsored", level=9))
+    (True, False)
+    """
+    return (block.level is None or block.level >= BOLD_LEVEL) and is_furniture(block.text) and not heads_furniture(block.text)
 
 
 def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[Block]:

@@ -38,7 +38,7 @@ from podcast.blocks import (
     split_number,
     unmark,
 )
-from podcast.furniture import is_bio, is_furniture, page_text
+from podcast.furniture import is_bio, is_furniture_block, page_text
 
 
 def _inline(state: StateCore) -> None:
@@ -99,7 +99,7 @@ def markdown_blocks(text: str) -> list[Block]:
             gc.enable()
     # Short lines that are each only a link, two or more in a row, are a page's tags or menu.
     menu = {i for i in range(len(blocks)) if links[i] and ((i and links[i - 1]) or (i + 1 < len(links) and links[i + 1]))}
-    kept = page_text([block for i, block in enumerate(blocks) if i not in menu], lambda b: b.level is None and is_furniture(b.text))
+    kept = page_text([block for i, block in enumerate(blocks) if i not in menu], is_furniture_block)
     return kept[:-1] if kept and id(kept[-1]) in bios else kept  # an author's bio, in italics, ends the page
 
 

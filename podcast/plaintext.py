@@ -38,7 +38,7 @@ from podcast.blocks import (
     split_number,
     unmark,
 )
-from podcast.furniture import heads_furniture, is_furniture, page_text
+from podcast.furniture import is_furniture, is_furniture_block, page_text
 
 # Lines up to this long may be a hard-wrapped paragraph; one-paragraph-per-line text runs longer.
 _HARD_WRAP_WIDTH = 100
@@ -77,13 +77,8 @@ def plain_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in chunks:
         blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
-    kept = page_text([b for b in blocks if b.text], _is_furniture)
+    kept = page_text([b for b in blocks if b.text], is_furniture_block)
     return _resolve(_demote_labels(kept))
-
-
-def _is_furniture(block: Block) -> bool:
-    """A furniture line; a furniture heading ("Contents") stays, to take its section out with it."""
-    return block.level is None and not heads_furniture(block.text) and is_furniture(block.text)
 
 
 def _plain(text: str) -> str:
