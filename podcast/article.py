@@ -54,6 +54,7 @@ from podcast.blocks import (
     INTRO_HEADING,
     PLAIN_LEVEL,
     Block,
+    ends_sentence,
     item,
     unshouted,
 )
@@ -112,6 +113,10 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 
+
+# A "Bonus: …" section after the last takeaway is an extra beyond the count the article gives
+# ("Five habits …"), as it is after numbered ones: it opens the wrap-up.
+_BONUS = re.compile(r"^bonus\b", re.IGNORECASE)
 
 _LABEL = re.compile(r"^([A-Z][\w’']*(?: [\w’']+){0,2}):\s")
 
@@ -206,6 +211,9 @@ def _structure(blocks: list[Block]) -> Article:
     if title is not None and len(takeaways) > 2 and takeaways[0] == 1 and blocks[1].number is None:
         takeaways = takeaways[1:]  # the digest's intro always comes first: this is a subtitle over it
     listed = _listed_takeaways(blocks, takeaways) or _bulleted_takeaways(blocks, takeaways)
+    # Items that are each a list of their own ("1) Point", its paragraphs, "2) Point", ...) head
+    # the text after them as headings do: the last one's list ending does not end its section.
+    one_item_lists = len({blocks[i].listed for i in listed}) == len(listed) > 1 and blocks[listed[0]].listed is not None
     if listed:
         takeaways, level = listed, 0  # after the list, any heading starts the conclusion
         blocks = [item(block.text, None, 0) if block.bullet and i in listed else block for i, block in enumerate(blocks)]
@@ -228,7 +236,10 @@ def _structure(blocks: list[Block]) -> Article:
             part = sections[-1][1]
             apart.append(None)
             continue
-        list_ended = blocks[takeaways[-1]].in_list and not block.in_list  # the last item's list is over
+        list_ended = blocks[takeaways[-1]].in_list and not block.in_list and not one_item_lists  # its list is over
+        if i > takeaways[-1] and block.level is None and _wrap_up_line(block.text):
+            part = conclusion  # "Wrapping up" written as a line of its own, without heading marks
+            continue
         if i > takeaways[-1] and (block.level is not None or list_ended):
             if CONCLUSION_HEADING.match(block.heading or "") and block.level is not None:
                 part = conclusion
@@ -247,6 +258,15 @@ def _structure(blocks: list[Block]) -> Article:
         takeaways=tuple(Takeaway(heading, tuple(paragraphs)) for heading, paragraphs in sections),
         conclusion=tuple(conclusion),
     )
+
+
+def _wrap_up_line(text: str) -> bool:
+    """A short line that only names the wrap-up ("Wrapping up", "So what?"), not a sentence.
+
+    >>> _wrap_up_line("Wrapping up"), _wrap_up_line("Final thoughts:"), _wrap_up_line("In short, it works.")
+    (True, True, False)
+    """
+    return len(text) <= 40 and not ends_sentence(text.rstrip(":?")) and CONCLUSION_HEADING.match(text.rstrip(":")) is not None
 
 
 def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
@@ -320,7 +340,10 @@ def _takeaway_indexes(blocks: list[Block], headings: list[int]) -> tuple[list[in
     else:  # one takeaway: under a title when the first heading can be one
         rest = [blocks[i].level for i in candidates if i != 0 or blocks[0].level not in (1, PLAIN_LEVEL)]
         level = min(rest or levels)
-    return [i for i in candidates if blocks[i].level == level and _has_paragraphs(blocks, i)], level
+    chosen = [i for i in candidates if blocks[i].level == level and _has_paragraphs(blocks, i)]
+    while len(chosen) > 2 and _BONUS.match(blocks[chosen[-1]].heading or ""):  # an extra after the count
+        chosen.pop()
+    return chosen, level
 
 
 def _groups(blocks: list[Block], heads: list[int], inner: int) -> bool:

@@ -28,6 +28,7 @@ from podcast.blocks import (
     FOOTNOTE_MARK,
     ITALIC_LEVEL,
     LEAD_IN_LEVEL,
+    PLAIN_LEVEL,
     Block,
     decorated,
     ends_sentence,
@@ -35,6 +36,7 @@ from podcast.blocks import (
     is_headlike,
     is_short,
     item,
+    numbered_heading,
     split_number,
     unmark,
 )
@@ -196,13 +198,29 @@ class _Reader:
             bullet = first and len(self.lists) == 1
             return [replace((first and _lead_in(children, text)) or Block(text), in_list=True, bullet=bullet)]
         if marks == ["text"]:  # most paragraphs: words and nothing else
-            return [Block(text)]
+            return [_numbered_line(text) or Block(text)]
         block = _emphasised(marks, text) or _lead_in(children, text) or Block(text)
         if _all_italic(marks) and is_bio(text, set_apart=True):
             self.bios.add(id(block))
         elif marks[0] == "link_open" and marks[-1] == "link_close" and is_headlike(text):
             self.links.add(id(block))
         return [block]
+
+
+def _numbered_line(text: str) -> Block | None:
+    """A short paragraph that numbers itself and reads like a heading ("#1 — Charge early",
+    "No. 2: Keep it small", "Lesson 3: Ask"), as a numbered line standing alone is in plain text;
+    a Markdown list ("1. …") is read as a list.
+
+    >>> _numbered_line("#1 — Charge from the first customer").number, _numbered_line("We grew 3 times.")
+    (1, None)
+    """
+    if len(text) > 120 or not any(c.isdigit() for c in text[:14]):  # cheap: most paragraphs are neither
+        return None
+    number, heading = split_number(text)
+    if number is None or not (is_headlike(heading) or numbered_heading(heading)):
+        return None
+    return heading_block(text, PLAIN_LEVEL)
 
 
 def _decorated_lines(children: Sequence[Token]) -> list[str]:
@@ -285,6 +303,9 @@ def _lead_in(children: Sequence[Token], text: str) -> Block | None:
     body = _inline_text(children[close + 1 :])
     if not lead or not body:
         return None
+    number, rest = split_number(f"{lead} {body}")
+    if number is not None and rest == body and (is_headlike(body) or numbered_heading(body)):
+        return Block(text, body, number, BOLD_LEVEL)  # only the number in bold: "**1)** Mornings got easier"
     if lead[-1] not in _LEAD_END:
         if body[0] not in ":—–":
             return None
