@@ -56,6 +56,7 @@ from podcast.blocks import (
     Block,
     ends_sentence,
     item,
+    split_number,
     unshouted,
 )
 from podcast.furniture import is_back_matter_heading, is_furniture_heading
@@ -239,6 +240,12 @@ def _structure(blocks: list[Block]) -> Article:
         list_ended = blocks[takeaways[-1]].in_list and not block.in_list and not one_item_lists  # its list is over
         if i > takeaways[-1] and block.level is None and _wrap_up_line(block.text):
             part = conclusion  # "Wrapping up" written as a line of its own, without heading marks
+            continue
+        last_number = blocks[takeaways[-1]].number
+        if i > takeaways[-1] and part is not conclusion and block.level is None and not block.in_list \
+                and last_number is not None and block.number == last_number + 1:  # a thread's closing post, "7/ That's all."
+            conclusion.append(split_number(block.text)[1])
+            part = conclusion
             continue
         if i > takeaways[-1] and (block.level is not None or list_ended):
             if CONCLUSION_HEADING.match(block.heading or "") and block.level is not None:

@@ -56,6 +56,11 @@ _LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \
                       r"^[ \t]*(\*\*|__)(?P<lead2>(?:(?!\4).)+?)\4[ \t]*[:—–][ \t]*(?P<body2>\S.*)$", re.DOTALL)
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
 
+# "1/8" or "(2/8)" before a post, or on the line over it; "end/", "/end" after the last.
+_THREAD_COUNTER = re.compile(r"^[ \t]*[(\[]?([0-9]{1,3})[ \t]*/[ \t]*[0-9]{1,3}[)\]]?(?:[ \t]*\n(?=[ \t]*\S)|[ \t]+(?=\S))", re.MULTILINE)
+_THREAD_END = re.compile(r"^[ \t]*(?:end|fin)[ \t]*/[ \t]*$|^[ \t]*/[ \t]*(?:end|fin)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_THREAD = "\U0001F9F5"  # 🧵 marks a thread's opening post: its hook, the intro, never a heading
+
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 _CODE = re.compile(r"`([^`]+)`")
@@ -68,6 +73,8 @@ _MARKS = re.compile(r"[\[`*_]")
 
 def plain_blocks(text: str) -> list[Block]:
     """Cut the text into blocks, then decide which heading candidates are headings."""
+    if "/" in text:
+        text = _thread_counters(text)
     if _BLANK_LINES.search(text):
         chunks, hard_wrap = _BLANK_LINES.split(text), True
     else:  # one paragraph per line
@@ -79,6 +86,17 @@ def plain_blocks(text: str) -> list[Block]:
         blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
     kept = page_text([b for b in blocks if b.text], is_furniture_block)
     return _resolve(_demote_labels(kept))
+
+
+def _thread_counters(text: str) -> str:
+    """A thread exported as text numbers its posts "1/12" or "(2/12)", often on a line of their
+    own, and ends on "end/": each counter numbers the line it stands on or over ("2/ …", as a
+    thread's own numbering reads), and the end mark goes.
+
+    >>> _thread_counters("1/8\\nRaise your rate.\\n\\n(2/8) Put it in writing.\\n\\nend/")
+    '1/ Raise your rate.\\n\\n2/ Put it in writing.\\n\\n'
+    """
+    return _THREAD_END.sub("", _THREAD_COUNTER.sub(r"\1/ ", text))
 
 
 def _plain(text: str) -> str:
@@ -222,7 +240,7 @@ def _run_blocks(lines: list[str], hard_wrap: bool, attached: bool) -> list[Block
         return []
     if hard_wrap and len(lines) > 1 and all(len(line) <= _HARD_WRAP_WIDTH for line in lines):
         first = _plain(lines[0])
-        heading = _candidate_heading(first)
+        heading = _candidate_heading(first) if _THREAD not in lines[0] else None
         if heading and not _starts_lower(lines[1]):
             return [Block(first, heading), _paragraph(" ".join(lines[1:]), attached=True)]
         return [_paragraph(" ".join(lines), attached)]
@@ -233,7 +251,8 @@ def _run_blocks(lines: list[str], hard_wrap: bool, attached: bool) -> list[Block
         else:
             joined.append(line)
     blocks = [_paragraph(line, attached or k > 0) for k, line in enumerate(joined)]
-    return [replace(b, heading=_candidate_heading(b.text)) if b.level is None else b for b in blocks]
+    return [replace(b, heading=_candidate_heading(b.text) if _THREAD not in line else None) if b.level is None else b
+            for b, line in zip(blocks, joined)]
 
 
 def _candidate_heading(text: str) -> str | None:
