@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from podcast.blocks import BOLD_LEVEL, QUOTE_END, ROLES, Block, ends_sentence, unmark
+from podcast.blocks import BOLD_LEVEL, QUOTE_END, ROLES, Block, ends_sentence, is_headlike, unmark
 
 # Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
 # lines that stand beside an author's name at the top of a page: bylines, read times, dates.
@@ -113,6 +113,7 @@ _BACK_MATTER_HEADING = re.compile(
     r"|what i(?:[’']m| am| have been|[’']ve been) reading|(?:good |interesting )?links (?:of the week|i liked|worth \w+ing))\s*:?$",
     re.IGNORECASE,
 )
+_CONTENTS = frozenset({"contents", "table of contents", "in this article", "in this post", "in this issue", "on this page"})
 _BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
 
 # An author's bio: a named person, in the third person, and what they do. In italics (set apart)
@@ -173,7 +174,7 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
     ...  lambda b: is_furniture(b.text))]
     ['Intro.']
     """
-    blocks = [block for block in blocks if _WORDY.search(block.text)]  # "·", "* * *", "|---|" say nothing
+    blocks = _without_contents([block for block in blocks if _WORDY.search(block.text)])  # "·", "* * *", "|---|" say nothing
     dropped = [furniture(block) for block in blocks]
     end = next((i for i in range(len(blocks) // 2, len(blocks)) if blocks[i].level is None and _END_OF_PAGE.match(blocks[i].text)),
                len(blocks))
@@ -193,6 +194,26 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
         dropped[i] = blocks[i].text in authors
     kept = [block for block, gone in zip(blocks[:end], dropped) if not gone]
     return kept[:-1] if _ends_in_bio(kept, authors) else kept
+
+
+def _without_contents(blocks: list[Block]) -> list[Block]:
+    """The blocks without a table of contents written as a line ("Table of contents", bold or
+    not, as an editor's export writes it) over the headings it lists, one short line each.
+
+    >>> [b.text for b in _without_contents([Block("Contents"), Block("Ship it"), Block("Ask why"), Block("We did."), Block("Ship it")])]
+    ['We did.', 'Ship it']
+    """
+    kept: list[Block] = []
+    skipping = False
+    for block in blocks:
+        text = block.text
+        if (block.level is None or block.level >= BOLD_LEVEL) and len(text) <= 24 and text.rstrip(": ").casefold() in _CONTENTS:
+            skipping = True
+            continue
+        skipping = skipping and (block.level is None or block.level >= BOLD_LEVEL) and is_headlike(text)
+        if not skipping:
+            kept.append(block)
+    return kept
 
 
 def _ends_in_bio(blocks: list[Block], authors: set[str]) -> bool:
