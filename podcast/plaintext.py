@@ -96,7 +96,8 @@ def _thread_counters(text: str) -> str:
     >>> _thread_counters("1/8\\nRaise your rate.\\n\\n(2/8) Put it in writing.\\n\\nend/")
     '1/ Raise your rate.\\n\\n2/ Put it in writing.\\n\\n'
     """
-    return _THREAD_END.sub("", _THREAD_COUNTER.sub(r"\1/ ", text))
+    text, counted = _THREAD_COUNTER.subn(r"\1/ ", text)
+    return _THREAD_END.sub("", text) if counted else text
 
 
 def _plain(text: str) -> str:

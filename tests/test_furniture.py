@@ -19,6 +19,10 @@ FURNITURE = [
     "Watch the video", "Listen on Spotify", "Subscribe wherever you get your podcasts.",
     "What's the best cost win you've seen? Drop it in the comments", "Thoughts?", "[2] Counted by hand in March.",
     "Privacy policy", "Terms of service",
+    "Forwarded this email? Subscribe here for more like it.", "Sponsored",
+    "This issue is brought to you by Acme. Acme makes sturdy boxes. Readers get 10% off.",
+    "Throwaway for obvious reasons.", "TL;DR at the bottom.", "Edit: wow, thanks for the gold!",
+    "If you found this useful, retweet the first post ♻️",
 ]
 ARTICLE = [
     "By the end of May we had shipped.", "Read more books.", "Sources say no.", "Follow the money, not the hype.",
@@ -26,6 +30,7 @@ ARTICLE = [
     "From then on, every deploy was small.", "Date nights matter as much as sprints.",
     "If you follow these steps, the build takes a minute.", "Our newsletter grew by a third in a year.",
     "2024 was the year we stopped estimating.",
+    "Edit: several people asked, so yes, the shop is still open.", "Sponsors want numbers, not stories.",
 ]
 
 
