@@ -19,7 +19,8 @@ from podcast.blocks import BOLD_LEVEL, QUOTE_END, ROLES, Block, ends_sentence, i
 _READ_TIME = r".{0,80}\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}"  # "5 min read"
 _BYLINES = [
     _READ_TIME,
-    r"(?:written |posted |words |story )?by\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[·|•,—–-]|\s+and\s+[A-Z]|\s+on\s+[A-Z0-9])",  # byline
+    r"(?:written |posted |words |story )?by\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[·|•,—–-]|\s+and\s+[A-Z]|\s+on\s+[A-Z0-9])"
+    r"(?:(?<=[·|•—–-])\s*\S.{0,80})?",  # byline, and a date or read time after it: "By Jane Doe · March 4, 2025"
     r"(?:(?:updated|published|posted|last (?:updated|modified)|written)(?:\s+on)?:?\s*)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
@@ -61,8 +62,9 @@ _FURNITURE = [
     # a newsletter's sponsor lines and its note to a forwarded copy's reader
     r"(?:this (?:issue|edition|week[’']s issue|newsletter|email|episode|post) is )?(?:brought to you|sponsored|presented|supported)"
     r" by\b.{1,300}|sponsored|(?:today[’']s |this week[’']s |our )?sponsors?|forwarded this (?:e-?mail|newsletter|issue)\?.{0,120}",
-    # a forum post's notes about itself: "Throwaway because …", "TL;DR at the bottom", "Edit: thanks for the gold!"
-    r"throwaway\b.{0,120}|(?:tl;? ?dr|summary) (?:is )?at the (?:bottom|end)\b.{0,40}"
+    # a thread's end mark; a forum post's notes about itself: "Throwaway because …", "TL;DR at the
+    # bottom", "Edit: thanks for the gold!"
+    r"/(?:end|fin)|(?:end|fin)/|throwaway\b.{0,120}|(?:tl;? ?dr|summary) (?:is )?at the (?:bottom|end)\b.{0,40}"
     r"|edit(?:\s*\d+)?\s*:.{0,80}\b(?:gold|silver|platinum|awards?|upvotes?|karma|front page)\b.{0,80}",
     # an email's headers and its footer
     r"-*\s*forwarded message\s*-*|begin forwarded message:?|(?:from|to|cc|sent|date|subject|reply-to):\s.{1,200}",

@@ -56,9 +56,8 @@ _LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \
                       r"^[ \t]*(\*\*|__)(?P<lead2>(?:(?!\4).)+?)\4[ \t]*[:—–][ \t]*(?P<body2>\S.*)$", re.DOTALL)
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
 
-# "1/8" or "(2/8)" before a post, or on the line over it; "end/", "/end" after the last.
+# "1/8" or "(2/8)" before a post, or on the line over it.
 _THREAD_COUNTER = re.compile(r"^[ \t]*[(\[]?([0-9]{1,3})[ \t]*/[ \t]*[0-9]{1,3}[)\]]?(?:[ \t]*\n(?=[ \t]*\S)|[ \t]+(?=\S))", re.MULTILINE)
-_THREAD_END = re.compile(r"^[ \t]*(?:end|fin)[ \t]*/[ \t]*$|^[ \t]*/[ \t]*(?:end|fin)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _THREAD = "\U0001F9F5"  # 🧵 marks a thread's opening post: its hook, the intro, never a heading
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -90,14 +89,13 @@ def plain_blocks(text: str) -> list[Block]:
 
 def _thread_counters(text: str) -> str:
     """A thread exported as text numbers its posts "1/12" or "(2/12)", often on a line of their
-    own, and ends on "end/": each counter numbers the line it stands on or over ("2/ …", as a
-    thread's own numbering reads), and the end mark goes.
+    own: each counter numbers the line it stands on or over ("2/ …", as a thread's own numbering
+    reads). (Its "end/" mark is furniture.)
 
-    >>> _thread_counters("1/8\\nRaise your rate.\\n\\n(2/8) Put it in writing.\\n\\nend/")
-    '1/ Raise your rate.\\n\\n2/ Put it in writing.\\n\\n'
+    >>> _thread_counters("1/8\\nRaise your rate.\\n\\n(2/8) Put it in writing.")
+    '1/ Raise your rate.\\n\\n2/ Put it in writing.'
     """
-    text, counted = _THREAD_COUNTER.subn(r"\1/ ", text)
-    return _THREAD_END.sub("", text) if counted else text
+    return _THREAD_COUNTER.sub(r"\1/ ", text)
 
 
 def _plain(text: str) -> str:

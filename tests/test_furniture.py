@@ -22,7 +22,7 @@ FURNITURE = [
     "Forwarded this email? Subscribe here for more like it.", "Sponsored",
     "This issue is brought to you by Acme. Acme makes sturdy boxes. Readers get 10% off.",
     "Throwaway for obvious reasons.", "TL;DR at the bottom.", "Edit: wow, thanks for the gold!",
-    "If you found this useful, retweet the first post ♻️",
+    "If you found this useful, retweet the first post ♻️", "/end", "By Priya Raman · March 4, 2025",
 ]
 ARTICLE = [
     "By the end of May we had shipped.", "Read more books.", "Sources say no.", "Follow the money, not the hype.",
@@ -30,7 +30,7 @@ ARTICLE = [
     "From then on, every deploy was small.", "Date nights matter as much as sprints.",
     "If you follow these steps, the build takes a minute.", "Our newsletter grew by a third in a year.",
     "2024 was the year we stopped estimating.",
-    "Edit: several people asked, so yes, the shop is still open.", "Sponsors want numbers, not stories.",
+    "Edit: several people asked, so yes, the shop is still open.", "Sponsors want numbers, not stories.", "By Friday, we had shipped everything.",
 ]
 
 
