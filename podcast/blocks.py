@@ -240,8 +240,18 @@ def numbered_heading(heading: str) -> bool:
     return is_short(heading) and heading[:1].isupper() and heading.rstrip(CLOSERS)[-1:] not in (",", "-", "–", "—")
 
 
+_ATTRIBUTES = re.compile(r"\s*\{:?[ \t]*[#.][^{}]*\}$")
+
+
 def heading_block(text: str, level: int) -> Block:
-    """A heading of `level`, its numbering and a colon after it taken off."""
+    """A heading of `level`, its numbering, a colon after it and an attribute block (an anchor
+    "{#why-it-matters}", as Google Docs, Pandoc and kramdown write them) taken off.
+
+    >>> heading_block("Tag every ticket {#tag-every-ticket}", 2).heading, heading_block("Sets {a, b}", 2).heading
+    ('Tag every ticket', 'Sets {a, b}')
+    """
+    if text.endswith("}"):
+        text = _ATTRIBUTES.sub("", text) or text
     number, heading = split_number(text)
     heading = heading.rstrip(":").rstrip() or heading
     return Block(heading, heading, number, level)
