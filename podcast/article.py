@@ -25,9 +25,12 @@ podcast.markup (Markdown, by its tokens) cut the text into blocks; this module r
   subtitle: it and its paragraphs are the intro (when at least two takeaways follow).
 - Conclusion: after the last takeaway, a heading such as "Conclusion" (or "Conclusion:"), "Final
   thoughts", "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not
-  kept (a lead-in's own paragraph is); any other heading at the takeaway level or above (e.g. an
-  unnumbered "Bonus: ..." after numbered takeaways) also starts it and is kept as its first
-  paragraph. After takeaways that are a list's items, what follows the list is the conclusion.
+  kept (a lead-in's own paragraph is), as does such a line written without heading marks, or a
+  "TL;DR:" paragraph; any other heading at the takeaway level or above (e.g. "Bonus: ...", an
+  extra after the takeaways whether they are numbered or not) also starts it and is kept as its
+  first paragraph, and so does a thread's closing post numbered after the last takeaway. After
+  takeaways that are a list's items, what follows the list is the conclusion (unless each item is
+  a list of its own between paragraphs, "1) Point", its text, "2) Point": they head like headings).
   Without such a heading, the wrap-up paragraph of a plain digest sits in the last section: it
   becomes the conclusion when that section has more paragraphs than a takeaway usually has and
   the extra paragraph refers back to the whole piece ("these takeaways ...", "In conclusion", ...),
