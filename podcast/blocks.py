@@ -263,11 +263,12 @@ def unshouted(heading: str) -> str:
 
     >>> unshouted("TIME IS AN INGREDIENT"), unshouted("WHY AI WON'T TAKE YOUR JOB"), unshouted("Ship AI")
     ('Time is an ingredient', "Why AI won't take your job", 'Ship AI')
-    >>> unshouted("WHAT I LEARNED AND WHAT I’M KEEPING")
-    'What I learned and what I’m keeping'
+    >>> unshouted("WHAT I LEARNED AND WHAT I’M KEEPING"), unshouted("THE SLOW COOK, No. 112"), unshouted("Go UP")
+    ('What I learned and what I’m keeping', 'The slow cook, no. 112', 'Go UP')
     """
     words = heading.split()
-    if len(words) < 2 or not heading.isupper():
+    long_words = [word for word in words if sum(c.isalpha() for c in word) >= 3]  # not "No." in "ISSUE No. 4"
+    if len(words) < 2 or len(long_words) < 2 or not all(word.isupper() for word in long_words):
         return heading
     said = [word if word.strip(CLOSERS + _OPENERS + ",.:;!?") in _ACRONYMS else word.lower() for word in words]
     said = ["I" + word[1:] if _PRONOUN_I.match(word) else word for word in said]
