@@ -35,7 +35,8 @@ podcast.markup (Markdown, by its tokens) cut the text into blocks; this module r
   becomes the conclusion when that section has more paragraphs than a takeaway usually has and
   the extra paragraph refers back to the whole piece ("these takeaways ...", "In conclusion", ...),
   or the section ends with a sign-off ("See you next week!"), or the paragraph stands apart (a
-  blank line or a thematic break before it) where every takeaway's text sits tight under it.
+  blank line or a thematic break before it) where every takeaway's text sits tight under it
+  (those rules are podcast.wrapup's).
 - Any other heading keeps its text as a paragraph where it stands, so nothing written is lost.
 - Text that is not a digest at all (an essay or a news story without headings or numbered
   points) is read whole: its first paragraph as the intro, the rest as one chapter.
@@ -47,7 +48,6 @@ Spoken forms are another module's job.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -57,7 +57,6 @@ from podcast.blocks import (
     INTRO_HEADING,
     PLAIN_LEVEL,
     Block,
-    ends_sentence,
     item,
     split_number,
     unshouted,
@@ -66,6 +65,7 @@ from podcast.furniture import is_back_matter_heading, is_furniture_heading
 from podcast.errors import ArticleError
 from podcast.plaintext import plain_blocks
 from podcast.reading import MAX_ARTICLE_BYTES, is_markdown, is_url, read_source, title_from_name
+from podcast.wrapup import trailing_wrap_up, wrap_up_line
 
 __all__ = ["MAX_ARTICLE_BYTES", "Article", "Takeaway", "load_article", "load_source", "parse_article"]
 
@@ -97,32 +97,11 @@ _NEWLINE = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff\ufffe\uffff]")
 _MIN_WORDS = 12  # a text read whole has at least a sentence or two; less is a menu or a caption
 _MIN_LISTED = 3  # fewer numbered items are a list inside the text, not the article's points
-_WRAP_UP = re.compile(
-    r"^(?:all in all|in conclusion|in summary|in short|in sum|in the end|to sum up|to conclude|to wrap up"
-    r"|overall|ultimately|taken together|that(?:[’']?s| is) (?:it|all)(?: for (?:now|today|this \w+))?[.!,]"
-    r"|tl;? ?dr\b|tldr\b)"  # a summary after the last takeaway: "TL;DR: ..."
-    r"|\b(?:these|those|the above)\s+(?:\w+\s+)?"
-    r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends|changes|habits|rules"
-    r"|steps|practices|principles|mistakes|truths|observations|learnings)\b",
-    re.IGNORECASE,
-)
-
-# A sign-off ends the piece, not its last takeaway: "See you next week!", "Until next time.",
-# "Happy building!", "Good luck out there." (a few words at most: "Good luck getting a refund,
-# because …" is a takeaway's own sentence).
-_SIGN_OFF = re.compile(
-    r"^(?:(?:until next time|see you (?:next|soon|then|there|around|at|in|all)|happy \w+ing|good luck|talk soon"
-    r"|stay (?:curious|tuned|safe))\b(?:[ \t,]+[\w’'-]+){0,6}"
-    r"|(?:take care|cheers)(?:[ \t]*,(?:[ \t]+[\w’'-]+){1,3})?)[ \t]*[.!…]*$",  # "Cheers, Dana", not "Take care of …"
-    re.IGNORECASE,
-)
-
 
 # A "Bonus: …" section after the last takeaway is an extra beyond the count the article gives
 # ("Five habits …"), as it is after numbered ones: it opens the wrap-up.
 _BONUS = re.compile(r"^bonus\b", re.IGNORECASE)
 
-_LABEL = re.compile(r"^([A-Z][\w’']*(?: [\w’']+){0,2}):\s")
 
 
 def parse_article(text: str, markdown: bool | None = None) -> Article:
@@ -241,7 +220,7 @@ def _structure(blocks: list[Block]) -> Article:
             apart.append(None)
             continue
         list_ended = blocks[takeaways[-1]].in_list and not block.in_list and not one_item_lists  # its list is over
-        if i > takeaways[-1] and block.level is None and _wrap_up_line(block.text):
+        if i > takeaways[-1] and block.level is None and wrap_up_line(block.text):
             part = conclusion  # "Wrapping up" written as a line of its own, without heading marks
             continue
         last_number = blocks[takeaways[-1]].number
@@ -261,22 +240,13 @@ def _structure(blocks: list[Block]) -> Article:
         if sections and part is sections[-1][1] and apart[-1] is None and not block.attached:
             apart[-1] = len(part) - 1
     if not conclusion:
-        conclusion = _trailing_wrap_up([body for _, body in sections], apart)
+        conclusion = trailing_wrap_up([body for _, body in sections], apart)
     return Article(
         title=title and unshouted(title),
         intro=tuple(intro),
         takeaways=tuple(Takeaway(heading, tuple(paragraphs)) for heading, paragraphs in sections),
         conclusion=tuple(conclusion),
     )
-
-
-def _wrap_up_line(text: str) -> bool:
-    """A short line that only names the wrap-up ("Wrapping up", "So what?"), not a sentence.
-
-    >>> _wrap_up_line("Wrapping up"), _wrap_up_line("Final thoughts:"), _wrap_up_line("In short, it works.")
-    (True, True, False)
-    """
-    return len(text) <= 40 and not ends_sentence(text.rstrip(":?")) and CONCLUSION_HEADING.match(text.rstrip(":")) is not None
 
 
 def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
@@ -404,60 +374,3 @@ def _title(blocks: list[Block], takeaways: list[int]) -> str | None:
     if first.heading is not None and first.listed is None and len(blocks) > 1 and blocks[1].level is not None:
         return first.heading  # a short line right above the first heading
     return None
-
-
-def _closing_label(paragraph: str) -> str | None:
-    """The label a paragraph opens with ("Lesson: …", "Key takeaway: …"), if any."""
-    match = _LABEL.match(paragraph)
-    return match.group(1).casefold() if match else None
-
-
-def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> list[str]:
-    """Move the last section's wrap-up paragraph(s) out of it; returns them (maybe none).
-
-    A plain digest has no conclusion heading, so its closing paragraph follows the last
-    takeaway's. It is taken for the conclusion when the last section is longer than a
-    takeaway usually is and the extra paragraph refers back to the whole piece; or when every
-    takeaway is written tight, its text right under its heading (a post's "✅ Point" lines, bold
-    lead-ins), and only the last is followed by a paragraph set apart (`apart`: per section,
-    the index of its first paragraph after a blank line or a thematic break, if any); or when
-    the last section ends with a sign-off ("See you next week!"): then what follows its first
-    paragraphs, as many as a takeaway usually has, is the wrap-up. A closing paragraph with
-    none of these signs stays in the last takeaway: written the way a takeaway's own second
-    paragraph is, nothing tells the two apart.
-
-    >>> sections = [["a."], ["b."], ["c.", "These takeaways show a lot."]]
-    >>> _trailing_wrap_up(sections, [0, 0, 0]), sections[-1]
-    (['These takeaways show a lot.'], ['c.'])
-    >>> _trailing_wrap_up([["a."], ["b.", "These takeaways show a lot."], ["c.", "More."]], [0, 0, 0])
-    []
-    >>> _trailing_wrap_up([["a."], ["b."], ["c.", "The cheapest change won."]], [None, None, 1])
-    ['The cheapest change won.']
-    >>> _trailing_wrap_up([["a.", "Lesson: x."], ["b.", "Lesson: y."], ["c.", "Lesson: z.", "I still do."]], [0, 0, 0])
-    ['I still do.']
-    >>> _trailing_wrap_up([["a."], ["b."], ["c.", "We fixed 212 things.", "See you at the next one!"]], [0, 0, 0])
-    ['We fixed 212 things.', 'See you at the next one!']
-    """
-    last = sections[-1]
-    if len(sections) >= 3 and apart[-1] and all(index is None for index in apart[:-1]):
-        wrap_up = last[apart[-1] :]
-        del last[apart[-1] :]
-        return wrap_up
-    labels = {_closing_label(section[-1]) for section in sections[:-1] if section}
-    if len(sections) >= 3 and len(labels) == 1 and None not in labels:  # every section ends "Lesson: …"
-        own = [index for index, paragraph in enumerate(last[:-1]) if _closing_label(paragraph) in labels]
-        if own:
-            wrap_up = last[own[-1] + 1 :]
-            del last[own[-1] + 1 :]
-            return wrap_up
-    typical = statistics.median_low([len(section) for section in sections[:-1]] or [1])
-    for index in range(max(1, typical), len(last)):
-        if _WRAP_UP.search(last[index]):
-            wrap_up = last[index:]
-            del last[index:]
-            return wrap_up
-    if len(sections) >= 3 and len(last) > max(1, typical) and _SIGN_OFF.match(last[-1]):
-        wrap_up = last[max(1, typical) :]
-        del last[max(1, typical) :]
-        return wrap_up
-    return []
