@@ -70,7 +70,7 @@ CONCLUSION_HEADING = re.compile(
     r"^(?:in\s+)?(?:conclusions?|summary|(?:(?:a|one)\s+)?(?:final|last|closing|parting)\s+(?:thoughts?|words?|notes?)"
     r"|wrapping up|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|what comes next|next steps|to sum (?:it )?up"
     r"|summing up|recap|looking (?:ahead|back)|going forward|where (?:we|i|to) go from here|so what|now what|in closing"
-    r"|tl;? ?dr|too long;? didn[’']?t read|in short|the short version"
+    r"|tl;? ?dr|too long;? didn[’']?t read|in short|the short version|faqs?|frequently asked questions"
     r"|(?:key |the |final )?takeaways?)(?:\s*[:.!?—–-].*)?$",
     re.IGNORECASE,
 )

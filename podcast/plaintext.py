@@ -180,7 +180,10 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
         if in_bullet and not run and line[:1] in (" ", "\t"):  # a bullet item's continuation
             blocks[-1] = Block(f"{blocks[-1].text} {_plain(line)}")
             continue
-        marked = _marked_block(line, alone=len(lines) == 1)
+        # A numbered line stands alone between blank lines, or heads its item's text: a whole
+        # sentence over a line of its own ("1. Price it clearly." over "   People do not ask.")
+        alone = len(lines) == 1 or (k == 0 and lines[1].strip()[:1].isupper() and ends_sentence(line.rstrip()))
+        marked = _marked_block(line, alone)
         if marked is None:
             run.append(_QUOTE.sub("", line))
             in_bullet = False
