@@ -51,7 +51,7 @@ _FURNITURE = [
     r"[\d.,]+\s*[km]?",  # a clap, like or response count on its own
     r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
     r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
-    r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare|retweet)\b.{0,120}",
+    r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare|retweet|share (?:it|this))\b.{0,120}",
     r"(?:follow|connect with|find) (?:him|her|them) (?:on|at) (?:linkedin|twitter|x|bluesky|mastodon|threads|instagram"
     r"|substack|medium|github|youtube|tiktok|facebook)\b.{0,80}",  # under an author's bio
     r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}",

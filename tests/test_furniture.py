@@ -23,6 +23,7 @@ FURNITURE = [
     "This issue is brought to you by Acme. Acme makes sturdy boxes. Readers get 10% off.",
     "Throwaway for obvious reasons.", "TL;DR at the bottom.", "Edit: wow, thanks for the gold!",
     "If you found this useful, retweet the first post ♻️", "/end", "By Priya Raman · March 4, 2025",
+    "If you found this useful, share it with someone starting a new job this month.",
 ]
 ARTICLE = [
     "By the end of May we had shipped.", "Read more books.", "Sources say no.", "Follow the money, not the hype.",
