@@ -82,6 +82,7 @@ _INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 _STRAY_MARKS = re.compile(r"[`*_~](?:(?<=`)`*|(?<=\*)\*+|(?<=_)_+|(?<=~)~+)")
 _LOOSE_STOP = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a left-out code span stood before a stop
 _LEAD_END = ".:!?—–"
+_NUMBER_MARK = re.compile(r"[0-9](?:[.):/–—-]| ?[–—:-]|\ufe0f?\u20e3)")  # "1.", "2)", "#3 —", "4:", "5/", "6️⃣"
 _MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, not words
 
 
@@ -215,7 +216,7 @@ def _numbered_line(text: str) -> Block | None:
     >>> _numbered_line("#1 — Charge from the first customer").number, _numbered_line("We grew 3 times.")
     (1, None)
     """
-    if len(text) > 120 or not any(c.isdigit() for c in text[:14]):  # cheap: most paragraphs are neither
+    if len(text) > 120 or _NUMBER_MARK.search(text, 0, 16) is None:  # cheap: most paragraphs number nothing
         return None
     number, heading = split_number(text)
     if number is None or not (is_headlike(heading) or numbered_heading(heading)):
