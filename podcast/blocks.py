@@ -50,6 +50,8 @@ _WORDS = ("one two three four five six seven eight nine ten eleven twelve thirte
           " seventeen eighteen nineteen twenty").split()
 # "Step three: ...", "Lesson One —": a label and a number in words.
 _WORD_NUMBER = re.compile(rf"^{_LABEL}[ \t]+({'|'.join(_WORDS)})[ \t]*[.:—–-][ \t]*(?=\S)", re.IGNORECASE)
+# "Day 3:", "Week 2 —": a diary's or a trip's numbering, which need not count on (days 1, 2, 4, 7).
+_DATED = re.compile(r"^(?:day|week)[ \t]+([0-9]{1,3})[ \t]*[:.—–-][ \t]*(?=\S)", re.IGNORECASE)
 _ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{0,3}))[.):][ \t]+(?=[A-Z][a-z])")  # "IV. Harvest together" (capitals only)
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 # Decorations before a heading or a line: "✅ ", "👉 ", "🔹 ", "→ " (not a keycap digit, 1️⃣).
@@ -145,6 +147,8 @@ def split_number(text: str) -> tuple[int | None, str]:
     (3, 'Ship early')
     >>> split_number("2024 in review"), split_number("IV. Harvest together"), split_number("Step two: add a run")
     ((None, '2024 in review'), (4, 'Harvest together'), (2, 'Add a run'))
+    >>> split_number("Day 4: Rest"), split_number("Daylight: more")
+    ((4, 'Day 4: Rest'), (None, 'Daylight: more'))
     >>> split_number("I. M. Pei built it"), split_number("✅ Right-size it")
     ((None, 'I. M. Pei built it'), (None, 'Right-size it'))
     """
@@ -152,6 +156,10 @@ def split_number(text: str) -> tuple[int | None, str]:
     match = _NUMBER.match(text)
     if match is not None:
         return int(match.group(1)), text[match.end() :]
+    if text[:1] in "DdWw":
+        match = _DATED.match(text)
+        if match is not None:  # the label says when, which the listener needs: it stays
+            return int(match.group(1)), text
     match = _WORD_NUMBER.match(text)
     if match is not None:
         rest = text[match.end() :]
