@@ -40,7 +40,7 @@ from podcast.blocks import (
     split_number,
     unmark,
 )
-from podcast.furniture import is_bio, is_furniture_block, page_text
+from podcast.furniture import is_bio, is_furniture, is_furniture_block, page_text
 
 
 def _inline(state: StateCore) -> None:
@@ -82,6 +82,7 @@ _INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 _STRAY_MARKS = re.compile(r"[`*_~](?:(?<=`)`*|(?<=\*)\*+|(?<=_)_+|(?<=~)~+)")
 _LOOSE_STOP = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a left-out code span stood before a stop
 _LEAD_END = ".:!?—–"
+_PROPERTY = re.compile(r"[A-Z][\w ]{0,24}:[ \t]+\S")  # "Created: …": a property line (a cheap first test)
 _NUMBER_MARK = re.compile(r"[0-9](?:[.):/–—-]| ?[–—:-]|\ufe0f?\u20e3)")  # "1.", "2)", "#3 —", "4:", "5/", "6️⃣"
 _MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, not words
 
@@ -189,6 +190,8 @@ class _Reader:
             return []
         first, self.first_in_item = self.first_in_item, False
         if "softbreak" in marks and not self.lists:
+            if _PROPERTY.match(inline.content) and _properties(inline.content):
+                return []
             lines = _decorated_lines(children)
             if lines:  # "→ Charge more" lines, one under another: a list
                 return [Block(line, in_list=True, bullet=True) for line in lines]
@@ -222,6 +225,17 @@ def _numbered_line(text: str) -> Block | None:
     if number is None or not (is_headlike(heading) or numbered_heading(heading)):
         return None
     return heading_block(text, PLAIN_LEVEL)
+
+
+def _properties(content: str) -> bool:
+    """Whether a paragraph's lines are a page's properties, one "Name: value" a line, with page
+    furniture among them, as Notion exports them under the title ("Created: …", "Tags: …").
+
+    >>> _properties("Created: May 2, 2025 9:32 AM\\nTags: Team, Process"), _properties("Cost: $5\\nTime: an hour")
+    (True, False)
+    """
+    lines = content.split("\n")
+    return all(_PROPERTY.match(line) for line in lines) and any(is_furniture(line) for line in lines)
 
 
 def _decorated_lines(children: Sequence[Token]) -> list[str]:
