@@ -302,8 +302,13 @@ def _whole(blocks: list[Block], title: str | None) -> Article:
 def _takeaway_indexes(blocks: list[Block], headings: list[int]) -> tuple[list[int], int]:
     """Which headings are takeaways, and their level (see the module docstring)."""
     candidates = [i for i in headings if not CONCLUSION_HEADING.match(blocks[i].heading or "")]
-    while len(candidates) > 1 and INTRO_HEADING.match(blocks[candidates[0]].heading or ""):  # "Introduction"
-        candidates = candidates[1:]
+    # "Introduction", "At a glance": before the first heading at their level that is not one (under a title too)
+    intro = {i for i in candidates if INTRO_HEADING.match(blocks[i].heading or "")}
+    first = {}
+    for i in candidates:
+        if i not in intro:
+            first.setdefault(blocks[i].level, i)
+    candidates = [i for i in candidates if i not in intro or i > first.get(blocks[i].level, -1)] or candidates
     numbered = [i for i in candidates if blocks[i].number is not None]
     if len(numbered) >= 2:
         level = Counter(blocks[i].level for i in numbered).most_common(1)[0][0]

@@ -90,7 +90,12 @@ _PRONOUN_I = re.compile(r"^i(?:['’][a-z]+)?$")
 TLDR_LABEL = re.compile(r"(?:tl;? ?dr|tldr)(?:[ \t]*[:.—–-]|[ \t]*$)", re.IGNORECASE)
 
 # A heading over the intro, not a takeaway, when it comes before them.
-INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|prologue|foreword)\s*:?$", re.IGNORECASE)
+# So is a summary box's heading over a preview of the points ("At a glance", "In brief").
+INTRO_HEADING = re.compile(
+    r"^(?:introduction|intro|background|overview|preface|prologue|foreword|at a glance|(?:the )?idea in brief|in brief"
+    r"|(?:quick|short) summary|highlights|key points|in a nutshell|the gist|what you[’']?ll learn|what you will learn)\s*:?$",
+    re.IGNORECASE,
+)
 
 # "[^1]", and "[1]" right after a word's punctuation ("stand out.[1]"), not a list index ("a[1]").
 FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)|(?<=[.,;:!?”’\"')])\[\d{1,3}\](?![:(\[])")
