@@ -104,7 +104,8 @@ _FURNITURE_HEADING = re.compile(
     r"^(?:(?:table of )?contents|in this (?:article|post|issue)|on this page|jump to"
     r"|related(?: posts| articles| reading| links| stories)?|you (?:may|might) also like|read (?:more|next)"
     r"|(?:sign up for|subscribe to|join|get) (?:our|my|the) (?:\w+ )?newsletter|newsletter|subscribe"
-    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply)|responses|sponsored|(?:today[’']s |this week[’']s |our )?sponsors?"
+    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply)|responses|sponsored(?: by .{1,60})?"
+    r"|(?:today[’']s |this week[’']s |our |a word from (?:our |today[’']s )?)?sponsors?(?:\s*[:—–-].{1,60})?"
     r"|(?:more|discover more) from .{1,80}|recommended (?:from|for you|for|by) .{1,60}|written by .{1,60}|see (?:all|more) from .{1,60})\s*:?$",
     re.IGNORECASE,
 )

@@ -50,6 +50,14 @@ def test_a_button_line_takes_no_section_with_it_but_a_furniture_heading_does() -
         True, True, False, False]
 
 
+@pytest.mark.parametrize(("heading", "furniture"), [
+    ("Sponsored", True), ("Today's sponsor: Acme", True), ("A word from our sponsor", True), ("Our sponsors", True),
+    ("Sponsors want stories", False), ("What I'm reading", False),
+])
+def test_a_sponsors_heading_takes_its_section_out(heading: str, furniture: bool) -> None:
+    assert heads_furniture(heading) is furniture
+
+
 def test_the_authors_name_goes_beside_a_byline_and_where_a_byline_names_it_but_stays_after_a_quote() -> None:
     blocks = [Block(text) for text in (
         "Dana Whitfield", "6 min read", "Why we stopped.", "“Ship it.”", "Dana Whitfield", "More text here.",
