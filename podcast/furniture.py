@@ -59,6 +59,11 @@ _FURNITURE = [
     r"(?:what|which)(?: one| else)? (?:would|do|will) you add\??|thoughts\?|agree\?|what(?:['’]s| is) your (?:take|experience)\b.{0,60}\?",
     r"(?:watch|listen to) (?:the|this) (?:full )?(?:video|episode|podcast|interview|talk).{0,60}"
     r"|(?:watch|listen|available) (?:it )?on (?:youtube|spotify|apple podcasts|vimeo|soundcloud).{0,60}",
+    # a blog's post navigation, sign-up box and post footer (Ghost, WordPress, Medium)
+    r"(?:previous|next|older|newer) (?:post|article|story|entry)(?:\s*[:«»←→›‹].{0,100})?|copy link|loading\.*…?|like this:"
+    r"|member-only story|(?:published|posted|filed) in (?-i:[A-Z][\w&'’.-]*(?:,?\s+[A-Z&][\w&'’.-]*){0,5})"
+    r"|get the latest posts delivered\b.{0,60}|(?:great|success)!?\s*you[’']?ve successfully (?:signed up|subscribed)\b.{0,60}"
+    r"|[\w.+-]+@[\w-]+\.[\w.-]+",
     # a newsletter's sponsor lines and its note to a forwarded copy's reader
     r"(?:this (?:issue|edition|week[’']s issue|newsletter|email|episode|post) is )?(?:brought to you|sponsored|presented|supported)"
     r" by\b.{1,300}|sponsored|(?:today[’']s |this week[’']s |our )?sponsors?|forwarded this (?:e-?mail|newsletter|issue)\?.{0,120}",

@@ -24,6 +24,8 @@ FURNITURE = [
     "Throwaway for obvious reasons.", "TL;DR at the bottom.", "Edit: wow, thanks for the gold!",
     "If you found this useful, retweet the first post ♻️", "/end", "By Priya Raman · March 4, 2025",
     "If you found this useful, share it with someone starting a new job this month.",
+    "Previous post: Fixing cheap solar lights", "Next Post →", "Published in Better Programming", "Posted in Gardening, Tools",
+    "Get the latest posts delivered right to your inbox", "jamie@example.com", "Member-only story",
 ]
 ARTICLE = [
     "By the end of May we had shipped.", "Read more books.", "Sources say no.", "Follow the money, not the hype.",
@@ -32,6 +34,7 @@ ARTICLE = [
     "If you follow these steps, the build takes a minute.", "Our newsletter grew by a third in a year.",
     "2024 was the year we stopped estimating.",
     "Edit: several people asked, so yes, the shop is still open.", "Sponsors want numbers, not stories.", "By Friday, we had shipped everything.",
+    "Published in 2019, the book sold well.", "Posted in a hurry, the fix broke the build.", "Next post we will cover pricing.",
 ]
 
 
