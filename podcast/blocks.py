@@ -39,10 +39,12 @@ class Block:
     bullet: bool = False  # the (first) paragraph of an item of a bulleted list that is not inside another list
 
 
-# "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
+# "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣", "Step 2 of 5:", "(3)" before a heading.
 _NUMBER = re.compile(
-    r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|truth|principle|no\.?|number)[ \t]*)?"
-    r"#?([0-9]{1,3})(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣; "1/": a thread
+    r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|truth|principle|myth|secret|trend"
+    r"|no\.?|number|№)[ \t]*)?"
+    r"(?:#?([0-9]{1,3})(?:[ \t]+of[ \t]+[0-9]{1,3})?(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)|\(([0-9]{1,3})\))"  # \u20e3: a keycap, 1️⃣; "1/": a thread
+    r"[ \t]+(?=\S)",
     re.IGNORECASE,
 )
 _LABEL = r"(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|way|truth)"
@@ -152,6 +154,8 @@ def split_number(text: str) -> tuple[int | None, str]:
     (3, 'Ship early')
     >>> split_number("2024 in review"), split_number("IV. Harvest together"), split_number("Step two: add a run")
     ((None, '2024 in review'), (4, 'Harvest together'), (2, 'Add a run'))
+    >>> split_number("Step 2 of 5: Plan"), split_number("(3) Rest"), split_number("Myth #1: Rest")
+    ((2, 'Plan'), (3, 'Rest'), (1, 'Rest'))
     >>> split_number("Day 4: Rest"), split_number("Daylight: more")
     ((4, 'Day 4: Rest'), (None, 'Daylight: more'))
     >>> split_number("I. M. Pei built it"), split_number("✅ Right-size it")
@@ -160,7 +164,7 @@ def split_number(text: str) -> tuple[int | None, str]:
     text = unmark(text)
     match = _NUMBER.match(text)
     if match is not None:
-        return int(match.group(1)), text[match.end() :]
+        return int(match.group(1) or match.group(2)), text[match.end() :]
     if text[:1] in "DdWw":
         match = _DATED.match(text)
         if match is not None:  # the label says when, which the listener needs: it stays
