@@ -57,7 +57,7 @@ _LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
 
 # "1/8" or "(2/8)" before a post, or on the line over it.
-_THREAD_COUNTER = re.compile(r"^[ \t]*[(\[]?([0-9]{1,3})[ \t]*/[ \t]*[0-9]{1,3}[)\]]?(?:[ \t]*\n(?=[ \t]*\S)|[ \t]+(?=\S))", re.MULTILINE)
+_THREAD_COUNTER = re.compile(r"^[ \t]*[(\[]?([0-9]{1,3})[ \t]*/[ \t]*([0-9]{1,3})[)\]]?(?:[ \t]*\n(?=[ \t]*\S)|[ \t]+(?=\S))", re.MULTILINE)
 _THREAD = "\U0001F9F5"  # 🧵 marks a thread's opening post: its hook, the intro, never a heading
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -92,10 +92,15 @@ def _thread_counters(text: str) -> str:
     own: each counter numbers the line it stands on or over ("2/ …", as a thread's own numbering
     reads). (Its "end/" mark is furniture.)
 
-    >>> _thread_counters("1/8\\nRaise your rate.\\n\\n(2/8) Put it in writing.")
-    '1/ Raise your rate.\\n\\n2/ Put it in writing.'
+    Only counters out of the same total, two or more, are a thread's ("10/10 would do it again" is not).
+
+    >>> _thread_counters("1/8\\nRaise your rate.\\n\\n(2/8) Put it in writing.\\n\\n10/10 would do it again.")
+    '1/ Raise your rate.\\n\\n2/ Put it in writing.\\n\\n10/10 would do it again.'
     """
-    return _THREAD_COUNTER.sub(r"\1/ ", text)
+    totals = Counter(match.group(2) for match in _THREAD_COUNTER.finditer(text))
+    if max(totals.values(), default=0) < 2:
+        return text
+    return _THREAD_COUNTER.sub(lambda match: f"{match.group(1)}/ " if totals[match.group(2)] > 1 else match.group(), text)
 
 
 def _plain(text: str) -> str:
