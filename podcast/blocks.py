@@ -68,7 +68,7 @@ QUOTE_END = re.compile(r"[\"”’»][)\]]?$|[\"”’»][.!?…]?$")
 _SENTENCE_END = ".!?:;…"
 # A heading never ends on one of these; a hard-wrapped line often does.
 _DANGLING = frozenset({"a", "an", "the", "and", "or", "but", "of"})
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
+SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 
 CONCLUSION_HEADING = re.compile(
     r"^(?:in\s+)?(?:conclusions?|summary|(?:(?:a|one)\s+)?(?:final|last|closing|parting)\s+(?:thoughts?|words?|notes?)"
@@ -300,5 +300,5 @@ def item(text: str, number: int | None, listed: int) -> Block:
     >>> block.heading, block.body, block.number, block.listed, block.in_list
     ('Its been well run.', 'Hats off to them.', 1, 0, True)
     """
-    first, *rest = _SENTENCE_BREAK.split(split_number(text)[1] if number is not None else text, maxsplit=1)
+    first, *rest = SENTENCE_BREAK.split(split_number(text)[1] if number is not None else text, maxsplit=1)
     return Block(text, first.strip(), number, None, rest[0].strip() if rest else None, listed, True)

@@ -10,9 +10,10 @@ podcast.markup) leave out what they match.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
-from podcast.blocks import BOLD_LEVEL, QUOTE_END, ROLES, Block, ends_sentence, is_headlike, unmark
+from podcast.blocks import BOLD_LEVEL, QUOTE_END, ROLES, SENTENCE_BREAK, Block, ends_sentence, is_headlike, unmark
 
 # Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
 # lines that stand beside an author's name at the top of a page: bylines, read times, dates.
@@ -51,7 +52,7 @@ _FURNITURE = [
     r"[\d.,]+\s*[km]?",  # a clap, like or response count on its own
     r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
     r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
-    r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare|retweet|share (?:it|this))\b.{0,120}",
+    r"(?:if (?:this|you|it)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare|retweet|share (?:it|this))\b.{0,120}",
     r"(?:follow|connect with|find) (?:him|her|them) (?:on|at) (?:linkedin|twitter|x|bluesky|mastodon|threads|instagram"
     r"|substack|medium|github|youtube|tiktok|facebook)\b.{0,80}",  # under an author's bio
     r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}",
@@ -121,6 +122,8 @@ _BACK_MATTER_HEADING = re.compile(
     r"|what i(?:[’']m| am| have been|[’']ve been) reading|(?:good |interesting )?links (?:of the week|i liked|worth \w+ing))\s*:?$",
     re.IGNORECASE,
 )
+# What a closing call asks a reader to do (a "Thanks for reading, and see you next year." is said)
+_CALL = re.compile(r"\b(?:follow|repost|retweet|reshare|share|subscribe|sign up|clap)\b", re.IGNORECASE)
 _CONTENTS = frozenset({"contents", "table of contents", "in this article", "in this post", "in this issue", "on this page"})
 _BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
 
@@ -201,7 +204,22 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
     for i in names:
         dropped[i] = blocks[i].text in authors
     kept = [block for block, gone in zip(blocks[:end], dropped) if not gone]
+    if kept and kept[-1].level is None and kept[-1].body is None:
+        kept[-1] = replace(kept[-1], text=_without_closing_call(kept[-1].text))
     return kept[:-1] if _ends_in_bio(kept, authors) else kept
+
+
+def _without_closing_call(text: str) -> str:
+    """The page's last paragraph without the call to readers it ends on ("That's the list. If it
+    helped, repost the first tweet."): a sentence of furniture, where a post puts it.
+
+    >>> _without_closing_call("That's the list. If it helped, repost the first tweet ♻️")
+    "That's the list."
+    """
+    sentences = SENTENCE_BREAK.split(text)
+    while len(sentences) > 1 and _CALL.search(sentences[-1]) and is_furniture(sentences[-1]):
+        sentences.pop()
+    return " ".join(sentences)
 
 
 def _without_contents(blocks: list[Block]) -> list[Block]:

@@ -58,6 +58,8 @@ _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
 
 # "1/8" or "(2/8)" before a post, or on the line over it.
 _THREAD_COUNTER = re.compile(r"^[ \t]*[(\[]?([0-9]{1,3})[ \t]*/[ \t]*([0-9]{1,3})[)\]]?(?:[ \t]*\n(?=[ \t]*\S)|[ \t]+(?=\S))", re.MULTILINE)
+_HOOK = re.compile(r"\s*1/[ \t]+")  # the first post's number, as _thread_counters leaves it
+_SECOND_POST = re.compile(r"^[ \t]*2/[ \t]", re.MULTILINE)
 _THREAD = "\U0001F9F5"  # 🧵 marks a thread's opening post: its hook, the intro, never a heading
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -74,6 +76,8 @@ def plain_blocks(text: str) -> list[Block]:
     """Cut the text into blocks, then decide which heading candidates are headings."""
     if "/" in text:
         text = _thread_counters(text)
+        if _THREAD in text:
+            text = _unnumbered_hook(text)
     if _BLANK_LINES.search(text):
         chunks, hard_wrap = _BLANK_LINES.split(text), True
     else:  # one paragraph per line
@@ -101,6 +105,20 @@ def _thread_counters(text: str) -> str:
     if max(totals.values(), default=0) < 2:
         return text
     return _THREAD_COUNTER.sub(lambda match: f"{match.group(1)}/ " if totals[match.group(2)] > 1 else match.group(), text)
+
+
+def _unnumbered_hook(text: str) -> str:
+    """A thread whose first post, its hook (the one with 🧵), is numbered "1/" like the points:
+    the hook is the intro, so its number goes.
+
+    >>> _unnumbered_hook("1/ Five lessons 🧵\\n\\n2/ Ship early.\\nIt works.")
+    'Five lessons 🧵\\n\\n2/ Ship early.\\nIt works.'
+    """
+    first = _HOOK.match(text)
+    second = _SECOND_POST.search(text)
+    if first is None or second is None or _THREAD not in text[: second.start()]:
+        return text
+    return text[first.end() :]
 
 
 def _plain(text: str) -> str:

@@ -116,8 +116,9 @@ def test_a_bio_goes_only_where_it_ends_the_page_after_a_paragraph_and_not_after_
     bio = BIOS[0]
     assert kept("Intro.", "Last point.", bio, "Follow her on Bluesky for more.") == ["Intro.", "Last point."]
     assert kept("Intro.", bio, "Last point.") == ["Intro.", bio, "Last point."]  # not at the end
-    assert kept("Intro.", Block("Conclusion", "Conclusion", level=2), bio)[-1] == bio  # a section's only paragraph
-    assert kept("Intro.", "“We never looked back.”", bio)[-1] == bio  # the quote's attribution
+    said = bio.removesuffix(" Follow her on LinkedIn.")  # where it stays, without the call it ends on
+    assert kept("Intro.", Block("Conclusion", "Conclusion", level=2), bio)[-1] == said  # a section's only paragraph
+    assert kept("Intro.", "“We never looked back.”", bio)[-1] == said  # the quote's attribution
     # Under the name a byline gave, a bio needs no job: "Dana Whitfield lives in …".
     assert kept("By Dana Whitfield", "Intro.", "Last point.", "Dana Whitfield lives in Leeds.") == ["Intro.", "Last point."]
     assert kept("Intro.", "Last point.", "Dana Whitfield lives in Leeds.")[-1] == "Dana Whitfield lives in Leeds."
