@@ -7,7 +7,8 @@ candidate, and a heading only when a paragraph follows it, so a short last line 
 lines stays text. A numbered line standing alone may be a heading even when it holds a sentence
 or two ("3. Forget the MVP. You Need an FVP."). Numbered lines in a row whose numbers count on
 ("1." "2." "3.") are a numbered list, whose items the article stage may take as the takeaways.
-Numbering may read "1.", "2)", "3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣".
+Numbering may read "1.", "2)", "3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣";
+a thread exported as text counts its posts "1/8", "(2/8)", and its hook (with 🧵) is the intro.
 Writers of plain text borrow a little Markdown (``**bold**``, ``## heading``, ``- item``), so
 that is read too. A heading repeated word for word ("What we did" in every section) is a label
 inside the sections, kept as text. Page furniture (see podcast.blocks) is left out.
@@ -57,7 +58,9 @@ _LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
 
 # "1/8" or "(2/8)" before a post, or on the line over it.
-_THREAD_COUNTER = re.compile(r"^[ \t]*[(\[]?([0-9]{1,3})[ \t]*/[ \t]*([0-9]{1,3})[)\]]?(?:[ \t]*\n(?=[ \t]*\S)|[ \t]+(?=\S))", re.MULTILINE)
+_THREAD_COUNTER = re.compile(
+    r"^[ \t]*[(\[]?([0-9]{1,3})[ \t]*/[ \t]*([0-9]{1,3})[)\]]?(?:[ \t]*\n(?=[ \t]*\S)|[ \t]+(?=\S))", re.MULTILINE
+)
 _HOOK = re.compile(r"\s*1/[ \t]+")  # the first post's number, as _thread_counters leaves it
 _SECOND_POST = re.compile(r"^[ \t]*2/[ \t]", re.MULTILINE)
 _THREAD = "\U0001F9F5"  # 🧵 marks a thread's opening post: its hook, the intro, never a heading
