@@ -43,8 +43,8 @@ class Block:
 _NUMBER = re.compile(
     r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|truth|principle|myth|secret|trend"
     r"|no\.?|number|№)[ \t]*)?"
-    r"(?:#?([0-9]{1,3})(?:[ \t]+of[ \t]+[0-9]{1,3})?(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)|\(([0-9]{1,3})\))"  # \u20e3: a keycap, 1️⃣; "1/": a thread
-    r"[ \t]+(?=\S)",
+    # \u20e3: a keycap, 1️⃣; "1/": a thread
+    r"(?:#?([0-9]{1,3})(?:[ \t]+of[ \t]+[0-9]{1,3})?(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)|\(([0-9]{1,3})\))[ \t]+(?=\S)",
     re.IGNORECASE,
 )
 _LABEL = r"(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|way|truth)"
