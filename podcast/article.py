@@ -25,14 +25,18 @@ podcast.markup (Markdown, by its tokens) cut the text into blocks; this module r
   subtitle: it and its paragraphs are the intro (when at least two takeaways follow).
 - Conclusion: after the last takeaway, a heading such as "Conclusion" (or "Conclusion:"), "Final
   thoughts", "Wrapping up", "The bottom line" or "What's next" starts the conclusion and is not
-  kept (a lead-in's own paragraph is); any other heading at the takeaway level or above (e.g. an
-  unnumbered "Bonus: ..." after numbered takeaways) also starts it and is kept as its first
-  paragraph. After takeaways that are a list's items, what follows the list is the conclusion.
+  kept (a lead-in's own paragraph is), as does such a line written without heading marks, or a
+  "TL;DR:" paragraph; any other heading at the takeaway level or above (e.g. "Bonus: ...", an
+  extra after the takeaways whether they are numbered or not) also starts it and is kept as its
+  first paragraph, and so does a thread's closing post numbered after the last takeaway. After
+  takeaways that are a list's items, what follows the list is the conclusion (unless each item is
+  a list of its own between paragraphs, "1) Point", its text, "2) Point": they head like headings).
   Without such a heading, the wrap-up paragraph of a plain digest sits in the last section: it
   becomes the conclusion when that section has more paragraphs than a takeaway usually has and
   the extra paragraph refers back to the whole piece ("these takeaways ...", "In conclusion", ...),
   or the section ends with a sign-off ("See you next week!"), or the paragraph stands apart (a
-  blank line or a thematic break before it) where every takeaway's text sits tight under it.
+  blank line or a thematic break before it) where every takeaway's text sits tight under it
+  (those rules are podcast.wrapup's).
 - Any other heading keeps its text as a paragraph where it stands, so nothing written is lost.
 - Text that is not a digest at all (an essay or a news story without headings or numbered
   points) is read whole: its first paragraph as the intro, the rest as one chapter.
@@ -44,7 +48,6 @@ Spoken forms are another module's job.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -55,12 +58,14 @@ from podcast.blocks import (
     PLAIN_LEVEL,
     Block,
     item,
+    split_number,
     unshouted,
 )
 from podcast.furniture import is_back_matter_heading, is_furniture_heading
 from podcast.errors import ArticleError
 from podcast.plaintext import plain_blocks
 from podcast.reading import MAX_ARTICLE_BYTES, is_markdown, is_url, read_source, title_from_name
+from podcast.wrapup import trailing_wrap_up, wrap_up_line
 
 __all__ = ["MAX_ARTICLE_BYTES", "Article", "Takeaway", "load_article", "load_source", "parse_article"]
 
@@ -92,27 +97,11 @@ _NEWLINE = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff\ufffe\uffff]")
 _MIN_WORDS = 12  # a text read whole has at least a sentence or two; less is a menu or a caption
 _MIN_LISTED = 3  # fewer numbered items are a list inside the text, not the article's points
-_WRAP_UP = re.compile(
-    r"^(?:all in all|in conclusion|in summary|in short|in sum|in the end|to sum up|to conclude|to wrap up"
-    r"|overall|ultimately|taken together|that[’']?s (?:it|all)(?: for (?:now|today|this \w+))?[.!,])"
-    r"|\b(?:these|those|the above)\s+(?:\w+\s+)?"
-    r"(?:takeaways|insights|points|lessons|highlights|ideas|tips|findings|themes|trends|changes|habits|rules"
-    r"|steps|practices|principles|mistakes|truths|observations|learnings)\b",
-    re.IGNORECASE,
-)
 
-# A sign-off ends the piece, not its last takeaway: "See you next week!", "Until next time.",
-# "Happy building!", "Good luck out there." (a few words at most: "Good luck getting a refund,
-# because …" is a takeaway's own sentence).
-_SIGN_OFF = re.compile(
-    r"^(?:(?:until next time|see you (?:next|soon|then|there|around|at|in|all)|happy \w+ing|good luck|talk soon"
-    r"|stay (?:curious|tuned|safe))\b(?:[ \t,]+[\w’'-]+){0,6}"
-    r"|(?:take care|cheers)(?:[ \t]*,(?:[ \t]+[\w’'-]+){1,3})?)[ \t]*[.!…]*$",  # "Cheers, Dana", not "Take care of …"
-    re.IGNORECASE,
-)
+# A "Bonus: …" section after the last takeaway is an extra beyond the count the article gives
+# ("Five habits …"), as it is after numbered ones: it opens the wrap-up.
+_BONUS = re.compile(r"^bonus\b", re.IGNORECASE)
 
-
-_LABEL = re.compile(r"^([A-Z][\w’']*(?: [\w’']+){0,2}):\s")
 
 
 def parse_article(text: str, markdown: bool | None = None) -> Article:
@@ -205,6 +194,9 @@ def _structure(blocks: list[Block]) -> Article:
     if title is not None and len(takeaways) > 2 and takeaways[0] == 1 and blocks[1].number is None:
         takeaways = takeaways[1:]  # the digest's intro always comes first: this is a subtitle over it
     listed = _listed_takeaways(blocks, takeaways) or _bulleted_takeaways(blocks, takeaways)
+    # Items that are each a list of their own ("1) Point", its paragraphs, "2) Point", ...) head
+    # the text after them as headings do: the last one's list ending does not end its section.
+    one_item_lists = len({blocks[i].listed for i in listed}) == len(listed) > 1 and blocks[listed[0]].listed is not None
     if listed:
         takeaways, level = listed, 0  # after the list, any heading starts the conclusion
         blocks = [item(block.text, None, 0) if block.bullet and i in listed else block for i, block in enumerate(blocks)]
@@ -227,7 +219,16 @@ def _structure(blocks: list[Block]) -> Article:
             part = sections[-1][1]
             apart.append(None)
             continue
-        list_ended = blocks[takeaways[-1]].in_list and not block.in_list  # the last item's list is over
+        list_ended = blocks[takeaways[-1]].in_list and not block.in_list and not one_item_lists  # its list is over
+        if i > takeaways[-1] and block.level is None and wrap_up_line(block.text):
+            part = conclusion  # "Wrapping up" written as a line of its own, without heading marks
+            continue
+        last_number = blocks[takeaways[-1]].number
+        if i > takeaways[-1] and part is not conclusion and block.level is None and not block.in_list \
+                and last_number is not None and block.number == last_number + 1:  # a thread's closing post, "7/ That's all."
+            conclusion.append(split_number(block.text)[1])
+            part = conclusion
+            continue
         if i > takeaways[-1] and (block.level is not None or list_ended):
             if CONCLUSION_HEADING.match(block.heading or "") and block.level is not None:
                 part = conclusion
@@ -239,7 +240,7 @@ def _structure(blocks: list[Block]) -> Article:
         if sections and part is sections[-1][1] and apart[-1] is None and not block.attached:
             apart[-1] = len(part) - 1
     if not conclusion:
-        conclusion = _trailing_wrap_up([body for _, body in sections], apart)
+        conclusion = trailing_wrap_up([body for _, body in sections], apart)
     return Article(
         title=title and unshouted(title),
         intro=tuple(intro),
@@ -264,7 +265,7 @@ def _listed_takeaways(blocks: list[Block], takeaways: list[int]) -> list[int]:
     if len(items) < _MIN_LISTED:
         return []
     if not takeaways:  # the list is the article's substance, not an aside in an essay
-        prose = sum(block.level is None and block.listed is None for block in blocks)
+        prose = sum(block.level is None and not block.in_list for block in blocks)  # an item's own paragraphs are its
         return items if 2 * len(items) >= prose else []
     in_sections = [i for i in items if i > takeaways[0]]
     bounds = [*takeaways, items[-1]]  # what follows the last item is the conclusion, not a section's prose
@@ -301,8 +302,13 @@ def _whole(blocks: list[Block], title: str | None) -> Article:
 def _takeaway_indexes(blocks: list[Block], headings: list[int]) -> tuple[list[int], int]:
     """Which headings are takeaways, and their level (see the module docstring)."""
     candidates = [i for i in headings if not CONCLUSION_HEADING.match(blocks[i].heading or "")]
-    while len(candidates) > 1 and INTRO_HEADING.match(blocks[candidates[0]].heading or ""):  # "Introduction"
-        candidates = candidates[1:]
+    # "Introduction", "At a glance": before the first heading at their level that is not one (under a title too)
+    intro = {i for i in candidates if INTRO_HEADING.match(blocks[i].heading or "")}
+    first = {}
+    for i in candidates:
+        if i not in intro:
+            first.setdefault(blocks[i].level, i)
+    candidates = [i for i in candidates if i not in intro or i > first.get(blocks[i].level, -1)] or candidates
     numbered = [i for i in candidates if blocks[i].number is not None]
     if len(numbered) >= 2:
         level = Counter(blocks[i].level for i in numbered).most_common(1)[0][0]
@@ -319,7 +325,10 @@ def _takeaway_indexes(blocks: list[Block], headings: list[int]) -> tuple[list[in
     else:  # one takeaway: under a title when the first heading can be one
         rest = [blocks[i].level for i in candidates if i != 0 or blocks[0].level not in (1, PLAIN_LEVEL)]
         level = min(rest or levels)
-    return [i for i in candidates if blocks[i].level == level and _has_paragraphs(blocks, i)], level
+    chosen = [i for i in candidates if blocks[i].level == level and _has_paragraphs(blocks, i)]
+    while len(chosen) > 2 and _BONUS.match(blocks[chosen[-1]].heading or ""):  # an extra after the count
+        chosen.pop()
+    return chosen, level
 
 
 def _groups(blocks: list[Block], heads: list[int], inner: int) -> bool:
@@ -370,60 +379,3 @@ def _title(blocks: list[Block], takeaways: list[int]) -> str | None:
     if first.heading is not None and first.listed is None and len(blocks) > 1 and blocks[1].level is not None:
         return first.heading  # a short line right above the first heading
     return None
-
-
-def _closing_label(paragraph: str) -> str | None:
-    """The label a paragraph opens with ("Lesson: …", "Key takeaway: …"), if any."""
-    match = _LABEL.match(paragraph)
-    return match.group(1).casefold() if match else None
-
-
-def _trailing_wrap_up(sections: list[list[str]], apart: list[int | None]) -> list[str]:
-    """Move the last section's wrap-up paragraph(s) out of it; returns them (maybe none).
-
-    A plain digest has no conclusion heading, so its closing paragraph follows the last
-    takeaway's. It is taken for the conclusion when the last section is longer than a
-    takeaway usually is and the extra paragraph refers back to the whole piece; or when every
-    takeaway is written tight, its text right under its heading (a post's "✅ Point" lines, bold
-    lead-ins), and only the last is followed by a paragraph set apart (`apart`: per section,
-    the index of its first paragraph after a blank line or a thematic break, if any); or when
-    the last section ends with a sign-off ("See you next week!"): then what follows its first
-    paragraphs, as many as a takeaway usually has, is the wrap-up. A closing paragraph with
-    none of these signs stays in the last takeaway: written the way a takeaway's own second
-    paragraph is, nothing tells the two apart.
-
-    >>> sections = [["a."], ["b."], ["c.", "These takeaways show a lot."]]
-    >>> _trailing_wrap_up(sections, [0, 0, 0]), sections[-1]
-    (['These takeaways show a lot.'], ['c.'])
-    >>> _trailing_wrap_up([["a."], ["b.", "These takeaways show a lot."], ["c.", "More."]], [0, 0, 0])
-    []
-    >>> _trailing_wrap_up([["a."], ["b."], ["c.", "The cheapest change won."]], [None, None, 1])
-    ['The cheapest change won.']
-    >>> _trailing_wrap_up([["a.", "Lesson: x."], ["b.", "Lesson: y."], ["c.", "Lesson: z.", "I still do."]], [0, 0, 0])
-    ['I still do.']
-    >>> _trailing_wrap_up([["a."], ["b."], ["c.", "We fixed 212 things.", "See you at the next one!"]], [0, 0, 0])
-    ['We fixed 212 things.', 'See you at the next one!']
-    """
-    last = sections[-1]
-    if len(sections) >= 3 and apart[-1] and all(index is None for index in apart[:-1]):
-        wrap_up = last[apart[-1] :]
-        del last[apart[-1] :]
-        return wrap_up
-    labels = {_closing_label(section[-1]) for section in sections[:-1] if section}
-    if len(sections) >= 3 and len(labels) == 1 and None not in labels:  # every section ends "Lesson: …"
-        own = [index for index, paragraph in enumerate(last[:-1]) if _closing_label(paragraph) in labels]
-        if own:
-            wrap_up = last[own[-1] + 1 :]
-            del last[own[-1] + 1 :]
-            return wrap_up
-    typical = statistics.median_low([len(section) for section in sections[:-1]] or [1])
-    for index in range(max(1, typical), len(last)):
-        if _WRAP_UP.search(last[index]):
-            wrap_up = last[index:]
-            del last[index:]
-            return wrap_up
-    if len(sections) >= 3 and len(last) > max(1, typical) and _SIGN_OFF.match(last[-1]):
-        wrap_up = last[max(1, typical) :]
-        del last[max(1, typical) :]
-        return wrap_up
-    return []

@@ -39,10 +39,12 @@ class Block:
     bullet: bool = False  # the (first) paragraph of an item of a bulleted list that is not inside another list
 
 
-# "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣" before a heading.
+# "1.", "2)", "3 —", "#4:", "Takeaway #5:", "No. 6 —", "Lesson 7:", "8️⃣", "Step 2 of 5:", "(3)" before a heading.
 _NUMBER = re.compile(
-    r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|no\.?|number)[ \t]*)?"
-    r"#?([0-9]{1,3})(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)[ \t]+(?=\S)",  # \u20e3: a keycap, 1️⃣; "1/": a thread
+    r"^(?:(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|truth|principle|myth|secret|trend"
+    r"|no\.?|number|№)[ \t]*)?"
+    # \u20e3: a keycap, 1️⃣; "1/": a thread
+    r"(?:#?([0-9]{1,3})(?:[ \t]+of[ \t]+[0-9]{1,3})?(?:[.):/]|[ \t]*[-–—:]|\ufe0f?\u20e3)|\(([0-9]{1,3})\))[ \t]+(?=\S)",
     re.IGNORECASE,
 )
 _LABEL = r"(?:takeaway|lesson|tip|rule|step|point|insight|idea|habit|mistake|reason|way|truth)"
@@ -50,6 +52,8 @@ _WORDS = ("one two three four five six seven eight nine ten eleven twelve thirte
           " seventeen eighteen nineteen twenty").split()
 # "Step three: ...", "Lesson One —": a label and a number in words.
 _WORD_NUMBER = re.compile(rf"^{_LABEL}[ \t]+({'|'.join(_WORDS)})[ \t]*[.:—–-][ \t]*(?=\S)", re.IGNORECASE)
+# "Day 3:", "Week 2 —": a diary's or a trip's numbering, which need not count on (days 1, 2, 4, 7).
+_DATED = re.compile(r"^(?:day|week)[ \t]+([0-9]{1,3})[ \t]*[:.—–-][ \t]*(?=\S)", re.IGNORECASE)
 _ROMAN = re.compile(r"^(X{0,3}(?:IX|IV|V?I{0,3}))[.):][ \t]+(?=[A-Z][a-z])")  # "IV. Harvest together" (capitals only)
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 # Decorations before a heading or a line: "✅ ", "👉 ", "🔹 ", "→ " (not a keycap digit, 1️⃣).
@@ -64,13 +68,14 @@ QUOTE_END = re.compile(r"[\"”’»][)\]]?$|[\"”’»][.!?…]?$")
 _SENTENCE_END = ".!?:;…"
 # A heading never ends on one of these; a hard-wrapped line often does.
 _DANGLING = frozenset({"a", "an", "the", "and", "or", "but", "of"})
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
+SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 
 CONCLUSION_HEADING = re.compile(
-    r"^(?:in\s+)?(?:conclusions?|summary|closing thoughts|final (?:thoughts|words?)|wrapping up"
-    r"|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|to sum (?:it )?up|summing up|recap"
-    r"|looking ahead|parting thoughts|last words?|tl;? ?dr|too long;? didn[’']?t read|in short|the short version"
-    r"|(?:key |the |final )?takeaways?)(?:\s*[:.!—–-].*)?$",
+    r"^(?:in\s+)?(?:conclusions?|summary|(?:(?:a|one)\s+)?(?:final|last|closing|parting)\s+(?:thoughts?|words?|notes?)"
+    r"|wrapping up|wrap[- ]?up|(?:the\s+)?bottom line|what[’']?s next|what comes next|next steps|to sum (?:it )?up"
+    r"|summing up|recap|looking (?:ahead|back)|going forward|where (?:we|i|to) go from here|so what|now what|in closing"
+    r"|tl;? ?dr|too long;? didn[’']?t read|in short|the short version|faqs?|frequently asked questions"
+    r"|(?:key |the |final )?takeaways?)(?:\s*[:.!?—–-].*)?$",
     re.IGNORECASE,
 )
 
@@ -87,7 +92,12 @@ _PRONOUN_I = re.compile(r"^i(?:['’][a-z]+)?$")
 TLDR_LABEL = re.compile(r"(?:tl;? ?dr|tldr)(?:[ \t]*[:.—–-]|[ \t]*$)", re.IGNORECASE)
 
 # A heading over the intro, not a takeaway, when it comes before them.
-INTRO_HEADING = re.compile(r"^(?:introduction|intro|background|overview|preface|prologue|foreword)\s*:?$", re.IGNORECASE)
+# So is a summary box's heading over a preview of the points ("At a glance", "In brief").
+INTRO_HEADING = re.compile(
+    r"^(?:introduction|intro|background|overview|preface|prologue|foreword|at a glance|(?:the )?idea in brief|in brief"
+    r"|(?:quick|short) summary|highlights|key points|in a nutshell|the gist|what you[’']?ll learn|what you will learn)\s*:?$",
+    re.IGNORECASE,
+)
 
 # "[^1]", and "[1]" right after a word's punctuation ("stand out.[1]"), not a list index ("a[1]").
 FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)|(?<=[.,;:!?”’\"')])\[\d{1,3}\](?![:(\[])")
@@ -144,13 +154,21 @@ def split_number(text: str) -> tuple[int | None, str]:
     (3, 'Ship early')
     >>> split_number("2024 in review"), split_number("IV. Harvest together"), split_number("Step two: add a run")
     ((None, '2024 in review'), (4, 'Harvest together'), (2, 'Add a run'))
+    >>> split_number("Step 2 of 5: Plan"), split_number("(3) Rest"), split_number("Myth #1: Rest")
+    ((2, 'Plan'), (3, 'Rest'), (1, 'Rest'))
+    >>> split_number("Day 4: Rest"), split_number("Daylight: more")
+    ((4, 'Day 4: Rest'), (None, 'Daylight: more'))
     >>> split_number("I. M. Pei built it"), split_number("✅ Right-size it")
     ((None, 'I. M. Pei built it'), (None, 'Right-size it'))
     """
     text = unmark(text)
     match = _NUMBER.match(text)
     if match is not None:
-        return int(match.group(1)), text[match.end() :]
+        return int(match.group(1) or match.group(2)), text[match.end() :]
+    if text[:1] in "DdWw":
+        match = _DATED.match(text)
+        if match is not None:  # the label says when, which the listener needs: it stays
+            return int(match.group(1)), text
     match = _WORD_NUMBER.match(text)
     if match is not None:
         rest = text[match.end() :]
@@ -239,8 +257,18 @@ def numbered_heading(heading: str) -> bool:
     return is_short(heading) and heading[:1].isupper() and heading.rstrip(CLOSERS)[-1:] not in (",", "-", "–", "—")
 
 
+_ATTRIBUTES = re.compile(r"\s*\{:?[ \t]*[#.][^{}]*\}$")
+
+
 def heading_block(text: str, level: int) -> Block:
-    """A heading of `level`, its numbering and a colon after it taken off."""
+    """A heading of `level`, its numbering, a colon after it and an attribute block (an anchor
+    "{#why-it-matters}", as Google Docs, Pandoc and kramdown write them) taken off.
+
+    >>> heading_block("Tag every ticket {#tag-every-ticket}", 2).heading, heading_block("Sets {a, b}", 2).heading
+    ('Tag every ticket', 'Sets {a, b}')
+    """
+    if text.endswith("}"):
+        text = _ATTRIBUTES.sub("", text) or text
     number, heading = split_number(text)
     heading = heading.rstrip(":").rstrip() or heading
     return Block(heading, heading, number, level)
@@ -252,11 +280,12 @@ def unshouted(heading: str) -> str:
 
     >>> unshouted("TIME IS AN INGREDIENT"), unshouted("WHY AI WON'T TAKE YOUR JOB"), unshouted("Ship AI")
     ('Time is an ingredient', "Why AI won't take your job", 'Ship AI')
-    >>> unshouted("WHAT I LEARNED AND WHAT I’M KEEPING")
-    'What I learned and what I’m keeping'
+    >>> unshouted("WHAT I LEARNED AND WHAT I’M KEEPING"), unshouted("THE SLOW COOK, No. 112"), unshouted("Go UP")
+    ('What I learned and what I’m keeping', 'The slow cook, no. 112', 'Go UP')
     """
     words = heading.split()
-    if len(words) < 2 or not heading.isupper():
+    long_words = [word for word in words if sum(c.isalpha() for c in word) >= 3]  # not "No." in "ISSUE No. 4"
+    if len(words) < 2 or len(long_words) < 2 or not all(word.isupper() for word in long_words):
         return heading
     said = [word if word.strip(CLOSERS + _OPENERS + ",.:;!?") in _ACRONYMS else word.lower() for word in words]
     said = ["I" + word[1:] if _PRONOUN_I.match(word) else word for word in said]
@@ -271,5 +300,5 @@ def item(text: str, number: int | None, listed: int) -> Block:
     >>> block.heading, block.body, block.number, block.listed, block.in_list
     ('Its been well run.', 'Hats off to them.', 1, 0, True)
     """
-    first, *rest = _SENTENCE_BREAK.split(split_number(text)[1] if number is not None else text, maxsplit=1)
+    first, *rest = SENTENCE_BREAK.split(split_number(text)[1] if number is not None else text, maxsplit=1)
     return Block(text, first.strip(), number, None, rest[0].strip() if rest else None, listed, True)

@@ -10,16 +10,18 @@ podcast.markup) leave out what they match.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
-from podcast.blocks import QUOTE_END, ROLES, Block, ends_sentence, unmark
+from podcast.blocks import BOLD_LEVEL, QUOTE_END, ROLES, SENTENCE_BREAK, Block, ends_sentence, is_headlike, unmark
 
 # Page furniture, as whole paragraphs or lines (matched on the text a reader sees). First the
 # lines that stand beside an author's name at the top of a page: bylines, read times, dates.
 _READ_TIME = r".{0,80}\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}"  # "5 min read"
 _BYLINES = [
     _READ_TIME,
-    r"(?:written |posted |words |story )?by\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[·|•,—–-]|\s+and\s+[A-Z]|\s+on\s+[A-Z0-9])",  # byline
+    r"(?:written |posted |words |story )?by\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[·|•,—–-]|\s+and\s+[A-Z]|\s+on\s+[A-Z0-9])"
+    r"(?:(?<=[·|•—–-])\s*\S.{0,80})?",  # byline, and a date or read time after it: "By Jane Doe · March 4, 2025"
     r"(?:(?:updated|published|posted|last (?:updated|modified)|written)(?:\s+on)?:?\s*)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
@@ -50,7 +52,7 @@ _FURNITURE = [
     r"[\d.,]+\s*[km]?",  # a clap, like or response count on its own
     r"(?:thanks?|thank you)(?: so much)? for reading\b.{0,160}|continue reading|keep reading|discover more from .{1,80}",
     r"(?:type|enter) your email.{0,40}|(?:\d+\s+)?restacks?|(?:follow|connect with) (?:me|us)\b.{0,80}|(?:re)?post this\b.{0,80}",
-    r"(?:if (?:this|you)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare)\b.{0,120}",
+    r"(?:if (?:this|you|it)\b[^.]{0,60}[,.]\s*)?(?:please\s+)?(?:follow (?:me|us)|repost|reshare|retweet|share (?:it|this))\b.{0,120}",
     r"(?:follow|connect with|find) (?:him|her|them) (?:on|at) (?:linkedin|twitter|x|bluesky|mastodon|threads|instagram"
     r"|substack|medium|github|youtube|tiktok|facebook)\b.{0,80}",  # under an author's bio
     r"subscribe\b.{0,120}|(?:♻️\s*)?repost\b.{0,100}",
@@ -58,6 +60,18 @@ _FURNITURE = [
     r"(?:what|which)(?: one| else)? (?:would|do|will) you add\??|thoughts\?|agree\?|what(?:['’]s| is) your (?:take|experience)\b.{0,60}\?",
     r"(?:watch|listen to) (?:the|this) (?:full )?(?:video|episode|podcast|interview|talk).{0,60}"
     r"|(?:watch|listen|available) (?:it )?on (?:youtube|spotify|apple podcasts|vimeo|soundcloud).{0,60}",
+    # a blog's post navigation, sign-up box and post footer (Ghost, WordPress, Medium)
+    r"(?:previous|next|older|newer) (?:post|article|story|entry)(?:\s*[:«»←→›‹].{0,100})?|copy link|loading\.*…?|like this:"
+    r"|member-only story|(?:published|posted|filed) in (?-i:[A-Z][\w&'’.-]*(?:,?\s+[A-Z&][\w&'’.-]*){0,5})"
+    r"|get the latest posts delivered\b.{0,60}|(?:great|success)!?\s*you[’']?ve successfully (?:signed up|subscribed)\b.{0,60}"
+    r"|[\w.+-]+@[\w-]+\.[\w.-]+",
+    # a newsletter's sponsor lines and its note to a forwarded copy's reader
+    r"(?:this (?:issue|edition|week[’']s issue|newsletter|email|episode|post) is )?(?:brought to you|sponsored|presented|supported)"
+    r" by\b.{1,300}|sponsored|(?:today[’']s |this week[’']s |our )?sponsors?|forwarded this (?:e-?mail|newsletter|issue)\?.{0,120}",
+    # a thread's end mark; a forum post's notes about itself: "Throwaway because …", "TL;DR at the
+    # bottom", "Edit: thanks for the gold!"
+    r"/(?:end|fin)|(?:end|fin)/|throwaway\b.{0,120}|(?:tl;? ?dr|summary) (?:is )?at the (?:bottom|end)\b.{0,40}"
+    r"|edit(?:\s*\d+)?\s*:.{0,80}\b(?:gold|silver|platinum|awards?|upvotes?|karma|front page)\b.{0,80}",
     # an email's headers and its footer
     r"-*\s*forwarded message\s*-*|begin forwarded message:?|(?:from|to|cc|sent|date|subject|reply-to):\s.{1,200}",
     r"view (?:this email |it |this )?(?:in (?:your |a )?browser|online)\.?|update your (?:email )?preferences.{0,60}|unsubscribe\b.{0,80}",
@@ -96,16 +110,21 @@ _FURNITURE_HEADING = re.compile(
     r"^(?:(?:table of )?contents|in this (?:article|post|issue)|on this page|jump to"
     r"|related(?: posts| articles| reading| links| stories)?|you (?:may|might) also like|read (?:more|next)"
     r"|(?:sign up for|subscribe to|join|get) (?:our|my|the) (?:\w+ )?newsletter|newsletter|subscribe"
-    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply)|responses"
+    r"|share(?: this)?(?: \w+)?|comments|leave a (?:comment|reply)|responses|sponsored(?: by .{1,60})?"
+    r"|(?:today[’']s |this week[’']s |our |a word from (?:our |today[’']s )?)?sponsors?(?:\s*[:—–-].{1,60})?"
     r"|(?:more|discover more) from .{1,80}|recommended (?:from|for you|for|by) .{1,60}|written by .{1,60}|see (?:all|more) from .{1,60})\s*:?$",
     re.IGNORECASE,
 )
 _BACK_MATTER_HEADING = re.compile(
     r"^(?:(?:other|more|additional|useful|helpful|further|recommended|some)\b.*\bresources|resources(?: and .*)?"
     r"|references|footnotes|notes|end ?notes|sources|attributions?|credits|acknowledge?ments|bibliography"
-    r"|further reading|about (?:the|this) author|about me|author bio|links)\s*:?$",
+    r"|further reading|about (?:the|this) author|about me|author bio|links|reading list"
+    r"|what i(?:[’']m| am| have been|[’']ve been) reading|(?:good |interesting )?links (?:of the week|i liked|worth \w+ing))\s*:?$",
     re.IGNORECASE,
 )
+# What a closing call asks a reader to do (a "Thanks for reading, and see you next year." is said)
+_CALL = re.compile(r"\b(?:follow|repost|retweet|reshare|share|subscribe|sign up|clap)\b", re.IGNORECASE)
+_CONTENTS = frozenset({"contents", "table of contents", "in this article", "in this post", "in this issue", "on this page"})
 _BUTTON = re.compile(r"(?:share|subscribe|leave a|follow)\b", re.IGNORECASE)
 
 # An author's bio: a named person, in the third person, and what they do. In italics (set apart)
@@ -143,6 +162,17 @@ def is_furniture(text: str) -> bool:
     return _FURNITURE_LINE.fullmatch(text) is not None or (_INSIDE.search(text.lower()) is not None and _FURNITURE_INSIDE.fullmatch(text) is not None)
 
 
+def is_furniture_block(block: Block) -> bool:
+    """Whether a block is furniture: a paragraph, or a bold or italic line or a bold lead-in
+    ("*Published in Notes · 6 min read*", "**Brought to you by Acme.** Acme makes …"), that is.
+    A heading of furniture ("Contents", "Sponsored") stays, to take its section out with it.
+
+    >>> is_furniture_block(Block("5 min read", "5 min read", level=9)), is_furniture_block(Block("Sponsored", "Sponsored", level=9))
+    (True, False)
+    """
+    return (block.level is None or block.level >= BOLD_LEVEL) and is_furniture(block.text) and not heads_furniture(block.text)
+
+
 def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[Block]:
     """The blocks that are the article's own: not `furniture`, not the page's footer (from an
     "Unsubscribe", "You are receiving this email" or "Written by …" line in the page's second half on),
@@ -155,7 +185,7 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
     ...  lambda b: is_furniture(b.text))]
     ['Intro.']
     """
-    blocks = [block for block in blocks if _WORDY.search(block.text)]  # "·", "* * *", "|---|" say nothing
+    blocks = _without_contents([block for block in blocks if _WORDY.search(block.text)])  # "·", "* * *", "|---|" say nothing
     dropped = [furniture(block) for block in blocks]
     end = next((i for i in range(len(blocks) // 2, len(blocks)) if blocks[i].level is None and _END_OF_PAGE.match(blocks[i].text)),
                len(blocks))
@@ -174,7 +204,42 @@ def page_text(blocks: list[Block], furniture: Callable[[Block], bool]) -> list[B
     for i in names:
         dropped[i] = blocks[i].text in authors
     kept = [block for block, gone in zip(blocks[:end], dropped) if not gone]
+    if kept and kept[-1].level is None and kept[-1].body is None:
+        kept[-1] = replace(kept[-1], text=_without_closing_call(kept[-1].text))
     return kept[:-1] if _ends_in_bio(kept, authors) else kept
+
+
+def _without_closing_call(text: str) -> str:
+    """The page's last paragraph without the call to readers it ends on ("That's the list. If it
+    helped, repost the first tweet."): a sentence of furniture, where a post puts it.
+
+    >>> _without_closing_call("That's the list. If it helped, repost the first tweet ♻️")
+    "That's the list."
+    """
+    sentences = SENTENCE_BREAK.split(text)
+    while len(sentences) > 1 and _CALL.search(sentences[-1]) and is_furniture(sentences[-1]):
+        sentences.pop()
+    return " ".join(sentences)
+
+
+def _without_contents(blocks: list[Block]) -> list[Block]:
+    """The blocks without a table of contents written as a line ("Table of contents", bold or
+    not, as an editor's export writes it) over the headings it lists, one short line each.
+
+    >>> [b.text for b in _without_contents([Block("Contents"), Block("Ship it"), Block("Ask why"), Block("We did."), Block("Ship it")])]
+    ['We did.', 'Ship it']
+    """
+    kept: list[Block] = []
+    skipping = False
+    for block in blocks:
+        text = block.text
+        if (block.level is None or block.level >= BOLD_LEVEL) and len(text) <= 24 and text.rstrip(": ").casefold() in _CONTENTS:
+            skipping = True
+            continue
+        skipping = skipping and (block.level is None or block.level >= BOLD_LEVEL) and is_headlike(text)
+        if not skipping:
+            kept.append(block)
+    return kept
 
 
 def _ends_in_bio(blocks: list[Block], authors: set[str]) -> bool:

@@ -28,6 +28,7 @@ from podcast.blocks import (
     FOOTNOTE_MARK,
     ITALIC_LEVEL,
     LEAD_IN_LEVEL,
+    PLAIN_LEVEL,
     Block,
     decorated,
     ends_sentence,
@@ -35,10 +36,11 @@ from podcast.blocks import (
     is_headlike,
     is_short,
     item,
+    numbered_heading,
     split_number,
     unmark,
 )
-from podcast.furniture import is_bio, is_furniture, page_text
+from podcast.furniture import is_bio, is_furniture, is_furniture_block, page_text
 
 
 def _inline(state: StateCore) -> None:
@@ -80,6 +82,8 @@ _INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 _STRAY_MARKS = re.compile(r"[`*_~](?:(?<=`)`*|(?<=\*)\*+|(?<=_)_+|(?<=~)~+)")
 _LOOSE_STOP = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a left-out code span stood before a stop
 _LEAD_END = ".:!?—–"
+_PROPERTY = re.compile(r"[A-Z][\w ]{0,24}:[ \t]+\S")  # "Created: …": a property line (a cheap first test)
+_NUMBER_MARK = re.compile(r"[0-9](?:[.):/–—-]| ?[–—:-]|\ufe0f?\u20e3)")  # "1.", "2)", "#3 —", "4:", "5/", "6️⃣"
 _MAX_CODE_WORDS = 6  # a longer inline code span is a command or an expression, not words
 
 
@@ -99,7 +103,7 @@ def markdown_blocks(text: str) -> list[Block]:
             gc.enable()
     # Short lines that are each only a link, two or more in a row, are a page's tags or menu.
     menu = {i for i in range(len(blocks)) if links[i] and ((i and links[i - 1]) or (i + 1 < len(links) and links[i + 1]))}
-    kept = page_text([block for i, block in enumerate(blocks) if i not in menu], lambda b: b.level is None and is_furniture(b.text))
+    kept = page_text([block for i, block in enumerate(blocks) if i not in menu], is_furniture_block)
     return kept[:-1] if kept and id(kept[-1]) in bios else kept  # an author's bio, in italics, ends the page
 
 
@@ -186,6 +190,8 @@ class _Reader:
             return []
         first, self.first_in_item = self.first_in_item, False
         if "softbreak" in marks and not self.lists:
+            if _PROPERTY.match(inline.content) and _properties(inline.content):
+                return []
             lines = _decorated_lines(children)
             if lines:  # "→ Charge more" lines, one under another: a list
                 return [Block(line, in_list=True, bullet=True) for line in lines]
@@ -196,13 +202,40 @@ class _Reader:
             bullet = first and len(self.lists) == 1
             return [replace((first and _lead_in(children, text)) or Block(text), in_list=True, bullet=bullet)]
         if marks == ["text"]:  # most paragraphs: words and nothing else
-            return [Block(text)]
+            return [_numbered_line(text) or Block(text)]
         block = _emphasised(marks, text) or _lead_in(children, text) or Block(text)
         if _all_italic(marks) and is_bio(text, set_apart=True):
             self.bios.add(id(block))
         elif marks[0] == "link_open" and marks[-1] == "link_close" and is_headlike(text):
             self.links.add(id(block))
         return [block]
+
+
+def _numbered_line(text: str) -> Block | None:
+    """A short paragraph that numbers itself and reads like a heading ("#1 — Charge early",
+    "No. 2: Keep it small", "Lesson 3: Ask"), as a numbered line standing alone is in plain text;
+    a Markdown list ("1. …") is read as a list.
+
+    >>> _numbered_line("#1 — Charge from the first customer").number, _numbered_line("We grew 3 times.")
+    (1, None)
+    """
+    if len(text) > 120 or _NUMBER_MARK.search(text, 0, 16) is None:  # cheap: most paragraphs number nothing
+        return None
+    number, heading = split_number(text)
+    if number is None or not (is_headlike(heading) or numbered_heading(heading)):
+        return None
+    return heading_block(text, PLAIN_LEVEL)
+
+
+def _properties(content: str) -> bool:
+    """Whether a paragraph's lines are a page's properties, one "Name: value" a line, with page
+    furniture among them, as Notion exports them under the title ("Created: …", "Tags: …").
+
+    >>> _properties("Created: May 2, 2025 9:32 AM\\nTags: Team, Process"), _properties("Cost: $5\\nTime: an hour")
+    (True, False)
+    """
+    lines = content.split("\n")
+    return all(_PROPERTY.match(line) for line in lines) and any(is_furniture(line) for line in lines)
 
 
 def _decorated_lines(children: Sequence[Token]) -> list[str]:
@@ -285,6 +318,9 @@ def _lead_in(children: Sequence[Token], text: str) -> Block | None:
     body = _inline_text(children[close + 1 :])
     if not lead or not body:
         return None
+    number, rest = split_number(f"{lead} {body}")
+    if number is not None and rest == body and (is_headlike(body) or numbered_heading(body)):
+        return Block(text, body, number, BOLD_LEVEL)  # only the number in bold: "**1)** Mornings got easier"
     if lead[-1] not in _LEAD_END:
         if body[0] not in ":—–":
             return None

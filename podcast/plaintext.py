@@ -7,7 +7,8 @@ candidate, and a heading only when a paragraph follows it, so a short last line 
 lines stays text. A numbered line standing alone may be a heading even when it holds a sentence
 or two ("3. Forget the MVP. You Need an FVP."). Numbered lines in a row whose numbers count on
 ("1." "2." "3.") are a numbered list, whose items the article stage may take as the takeaways.
-Numbering may read "1.", "2)", "3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣".
+Numbering may read "1.", "2)", "3 —", "Takeaway #4:", "No. 5 —", "Lesson 6:" or a keycap "7️⃣";
+a thread exported as text counts its posts "1/8", "(2/8)", and its hook (with 🧵) is the intro.
 Writers of plain text borrow a little Markdown (``**bold**``, ``## heading``, ``- item``), so
 that is read too. A heading repeated word for word ("What we did" in every section) is a label
 inside the sections, kept as text. Page furniture (see podcast.blocks) is left out.
@@ -38,7 +39,7 @@ from podcast.blocks import (
     split_number,
     unmark,
 )
-from podcast.furniture import heads_furniture, is_furniture, page_text
+from podcast.furniture import is_furniture, is_furniture_block, page_text
 
 # Lines up to this long may be a hard-wrapped paragraph; one-paragraph-per-line text runs longer.
 _HARD_WRAP_WIDTH = 100
@@ -56,6 +57,14 @@ _LEAD_IN = re.compile(r"^[ \t]*(\*\*|__)(?P<lead>(?:(?!\1).)+?[.:!?—–])\1[ \
                       r"^[ \t]*(\*\*|__)(?P<lead2>(?:(?!\4).)+?)\4[ \t]*[:—–][ \t]*(?P<body2>\S.*)$", re.DOTALL)
 _QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
 
+# "1/8" or "(2/8)" before a post, or on the line over it.
+_THREAD_COUNTER = re.compile(
+    r"^[ \t]*[(\[]?([0-9]{1,3})[ \t]*/[ \t]*([0-9]{1,3})[)\]]?(?:[ \t]*\n(?=[ \t]*\S)|[ \t]+(?=\S))", re.MULTILINE
+)
+_HOOK = re.compile(r"\s*1/[ \t]+")  # the first post's number, as _thread_counters leaves it
+_SECOND_POST = re.compile(r"^[ \t]*2/[ \t]", re.MULTILINE)
+_THREAD = "\U0001F9F5"  # 🧵 marks a thread's opening post: its hook, the intro, never a heading
+
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 _CODE = re.compile(r"`([^`]+)`")
@@ -68,6 +77,10 @@ _MARKS = re.compile(r"[\[`*_]")
 
 def plain_blocks(text: str) -> list[Block]:
     """Cut the text into blocks, then decide which heading candidates are headings."""
+    if "/" in text:
+        text = _thread_counters(text)
+        if _THREAD in text:
+            text = _unnumbered_hook(text)
     if _BLANK_LINES.search(text):
         chunks, hard_wrap = _BLANK_LINES.split(text), True
     else:  # one paragraph per line
@@ -77,13 +90,38 @@ def plain_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in chunks:
         blocks.extend(_chunk_blocks(chunk.split("\n"), hard_wrap))
-    kept = page_text([b for b in blocks if b.text], _is_furniture)
+    kept = page_text([b for b in blocks if b.text], is_furniture_block)
     return _resolve(_demote_labels(kept))
 
 
-def _is_furniture(block: Block) -> bool:
-    """A furniture line; a furniture heading ("Contents") stays, to take its section out with it."""
-    return block.level is None and not heads_furniture(block.text) and is_furniture(block.text)
+def _thread_counters(text: str) -> str:
+    """A thread exported as text numbers its posts "1/12" or "(2/12)", often on a line of their
+    own: each counter numbers the line it stands on or over ("2/ …", as a thread's own numbering
+    reads). (Its "end/" mark is furniture.)
+
+    Only counters out of the same total, two or more, are a thread's ("10/10 would do it again" is not).
+
+    >>> _thread_counters("1/8\\nRaise your rate.\\n\\n(2/8) Put it in writing.\\n\\n10/10 would do it again.")
+    '1/ Raise your rate.\\n\\n2/ Put it in writing.\\n\\n10/10 would do it again.'
+    """
+    totals = Counter(match.group(2) for match in _THREAD_COUNTER.finditer(text))
+    if max(totals.values(), default=0) < 2:
+        return text
+    return _THREAD_COUNTER.sub(lambda match: f"{match.group(1)}/ " if totals[match.group(2)] > 1 else match.group(), text)
+
+
+def _unnumbered_hook(text: str) -> str:
+    """A thread whose first post, its hook (the one with 🧵), is numbered "1/" like the points:
+    the hook is the intro, so its number goes.
+
+    >>> _unnumbered_hook("1/ Five lessons 🧵\\n\\n2/ Ship early.\\nIt works.")
+    'Five lessons 🧵\\n\\n2/ Ship early.\\nIt works.'
+    """
+    first = _HOOK.match(text)
+    second = _SECOND_POST.search(text)
+    if first is None or second is None or _THREAD not in text[: second.start()]:
+        return text
+    return text[first.end() :]
 
 
 def _plain(text: str) -> str:
@@ -168,7 +206,10 @@ def _chunk_blocks(lines: list[str], hard_wrap: bool) -> list[Block]:
         if in_bullet and not run and line[:1] in (" ", "\t"):  # a bullet item's continuation
             blocks[-1] = Block(f"{blocks[-1].text} {_plain(line)}")
             continue
-        marked = _marked_block(line, alone=len(lines) == 1)
+        # A numbered line stands alone between blank lines, or heads its item's text: a whole
+        # sentence over a line of its own ("1. Price it clearly." over "   People do not ask.")
+        alone = len(lines) == 1 or (k == 0 and lines[1].strip()[:1].isupper() and ends_sentence(line.rstrip()))
+        marked = _marked_block(line, alone)
         if marked is None:
             run.append(_QUOTE.sub("", line))
             in_bullet = False
@@ -227,7 +268,7 @@ def _run_blocks(lines: list[str], hard_wrap: bool, attached: bool) -> list[Block
         return []
     if hard_wrap and len(lines) > 1 and all(len(line) <= _HARD_WRAP_WIDTH for line in lines):
         first = _plain(lines[0])
-        heading = _candidate_heading(first)
+        heading = _candidate_heading(first) if _THREAD not in lines[0] else None
         if heading and not _starts_lower(lines[1]):
             return [Block(first, heading), _paragraph(" ".join(lines[1:]), attached=True)]
         return [_paragraph(" ".join(lines), attached)]
@@ -238,7 +279,8 @@ def _run_blocks(lines: list[str], hard_wrap: bool, attached: bool) -> list[Block
         else:
             joined.append(line)
     blocks = [_paragraph(line, attached or k > 0) for k, line in enumerate(joined)]
-    return [replace(b, heading=_candidate_heading(b.text)) if b.level is None else b for b in blocks]
+    return [replace(b, heading=_candidate_heading(b.text) if _THREAD not in line else None) if b.level is None else b
+            for b, line in zip(blocks, joined)]
 
 
 def _candidate_heading(text: str) -> str | None:

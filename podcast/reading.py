@@ -229,16 +229,15 @@ def html_to_markdown(html: str, origin: str) -> str:
     """
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    text = trafilatura.extract(
-        html,
-        output_format="markdown",
-        include_formatting=True,
-        include_links=False,
-        include_images=False,
-        include_tables=False,
-        include_comments=False,
-        deduplicate=False,
-    )
+    options = dict(output_format="markdown", include_formatting=True, include_links=False, include_images=False,
+                   include_tables=False, include_comments=False, deduplicate=False)
+    text = trafilatura.extract(html, **options)
+    if text and not _MARKDOWN_HEADING.search(text) and _HTML_HEADING.search(html):
+        # A page with no <article> or <main> around its text (a Google Docs or other editor's
+        # export, a hand-written page) is read by trafilatura's fallback, which keeps the
+        # paragraphs but drops every heading; reading for recall keeps them.
+        recalled = trafilatura.extract(html, favor_recall=True, **options)
+        text = recalled if recalled and _MARKDOWN_HEADING.search(recalled) else text
     if not text or not text.strip():
         raise ArticleError(f"{origin}: found no article text in this HTML page")
     if not text.lstrip().startswith("# "):
@@ -246,6 +245,10 @@ def html_to_markdown(html: str, origin: str) -> str:
         if metadata is not None and metadata.title:
             text = f"# {metadata.title}\n\n{text}"
     return text
+
+
+_MARKDOWN_HEADING = re.compile(r"^#{2,6} ", re.MULTILINE)
+_HTML_HEADING = re.compile(r"<h[2-6][\s>]", re.IGNORECASE)
 
 
 def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_PAGE_BYTES) -> Page:

@@ -19,6 +19,13 @@ FURNITURE = [
     "Watch the video", "Listen on Spotify", "Subscribe wherever you get your podcasts.",
     "What's the best cost win you've seen? Drop it in the comments", "Thoughts?", "[2] Counted by hand in March.",
     "Privacy policy", "Terms of service",
+    "Forwarded this email? Subscribe here for more like it.", "Sponsored",
+    "This issue is brought to you by Acme. Acme makes sturdy boxes. Readers get 10% off.",
+    "Throwaway for obvious reasons.", "TL;DR at the bottom.", "Edit: wow, thanks for the gold!",
+    "If you found this useful, retweet the first post ♻️", "/end", "By Priya Raman · March 4, 2025",
+    "If you found this useful, share it with someone starting a new job this month.",
+    "Previous post: Fixing cheap solar lights", "Next Post →", "Published in Better Programming", "Posted in Gardening, Tools",
+    "Get the latest posts delivered right to your inbox", "jamie@example.com", "Member-only story",
 ]
 ARTICLE = [
     "By the end of May we had shipped.", "Read more books.", "Sources say no.", "Follow the money, not the hype.",
@@ -26,6 +33,8 @@ ARTICLE = [
     "From then on, every deploy was small.", "Date nights matter as much as sprints.",
     "If you follow these steps, the build takes a minute.", "Our newsletter grew by a third in a year.",
     "2024 was the year we stopped estimating.",
+    "Edit: several people asked, so yes, the shop is still open.", "Sponsors want numbers, not stories.", "By Friday, we had shipped everything.",
+    "Published in 2019, the book sold well.", "Posted in a hurry, the fix broke the build.", "Next post we will cover pricing.",
 ]
 
 
@@ -42,6 +51,14 @@ def test_article_lines_that_look_like_furniture_stay(line: str) -> None:
 def test_a_button_line_takes_no_section_with_it_but_a_furniture_heading_does() -> None:
     assert [heads_furniture(line) for line in ("Related posts", "Contents", "Share this post", "Subscribe")] == [
         True, True, False, False]
+
+
+@pytest.mark.parametrize(("heading", "furniture"), [
+    ("Sponsored", True), ("Today's sponsor: Acme", True), ("A word from our sponsor", True), ("Our sponsors", True),
+    ("Sponsors want stories", False), ("What I'm reading", False),
+])
+def test_a_sponsors_heading_takes_its_section_out(heading: str, furniture: bool) -> None:
+    assert heads_furniture(heading) is furniture
 
 
 def test_the_authors_name_goes_beside_a_byline_and_where_a_byline_names_it_but_stays_after_a_quote() -> None:
@@ -99,8 +116,9 @@ def test_a_bio_goes_only_where_it_ends_the_page_after_a_paragraph_and_not_after_
     bio = BIOS[0]
     assert kept("Intro.", "Last point.", bio, "Follow her on Bluesky for more.") == ["Intro.", "Last point."]
     assert kept("Intro.", bio, "Last point.") == ["Intro.", bio, "Last point."]  # not at the end
-    assert kept("Intro.", Block("Conclusion", "Conclusion", level=2), bio)[-1] == bio  # a section's only paragraph
-    assert kept("Intro.", "“We never looked back.”", bio)[-1] == bio  # the quote's attribution
+    said = bio.removesuffix(" Follow her on LinkedIn.")  # where it stays, without the call it ends on
+    assert kept("Intro.", Block("Conclusion", "Conclusion", level=2), bio)[-1] == said  # a section's only paragraph
+    assert kept("Intro.", "“We never looked back.”", bio)[-1] == said  # the quote's attribution
     # Under the name a byline gave, a bio needs no job: "Dana Whitfield lives in …".
     assert kept("By Dana Whitfield", "Intro.", "Last point.", "Dana Whitfield lives in Leeds.") == ["Intro.", "Last point."]
     assert kept("Intro.", "Last point.", "Dana Whitfield lives in Leeds.")[-1] == "Dana Whitfield lives in Leeds."
