@@ -105,9 +105,14 @@ class _Narrator:
         )
 
     def goodbye(self, title: str | None) -> str:
-        said = f"{self.say(title)}, from {self.show}" if title else self.show
-        shown = f"{title}, from {self.show_title}" if title else self.show_title
-        return self.announce(f"That was {shown}. Thanks for listening.", f"That was {said}. Thanks for listening.")
+        if not title:
+            return self.announce(f"That was {_ended(self.show_title)} Thanks for listening.", f"That was {_ended(self.show)} Thanks for listening.")
+        # The title goes mid-sentence: a full stop or colon it ends on would stop the sentence there.
+        said, shown = self.say(title).rstrip(".:; "), title.rstrip(".:; ")
+        return self.announce(
+            f"That was {shown}, from {_ended(self.show_title)} Thanks for listening.",
+            f"That was {said}, from {_ended(self.show)} Thanks for listening.",
+        )
 
 
 def _segment(

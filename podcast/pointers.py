@@ -29,12 +29,13 @@ _POINTER = re.compile(
         (?:talk|keynote|presentation|session|recording|webinar|livestream|panel|demo)s?\b
       | ^pictured\b
       | \b(?:share|tell\s+(?:me|us)|leave|drop|post|write|add|let\s+(?:me|us)\s+know)\b[^.?!]{0,60}?
-        \s(?:in\s+the\s+comments?(?:\s+section)?|(?:a\s+)?comment\s+below)\b""",
+        \s(?:in\s+the\s+comments?(?:\s+section)?|(?:a\s+)?comment\s+below)\b
+      | \b(?:hit|just)\s+reply\b | ^reply\s+(?:to\s+this\s+(?:e-?mail|post|newsletter)|and\s+(?:tell|let))\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Every pointer above holds one of these words: a sentence without any has no pointer.
-_POINTER_WORD = re.compile(r"click|tap|bio|video|above|below|watch|view|pictured|comment", re.IGNORECASE)
-_POINTER_WORDS = ("click", "tap", "bio", "video", "above", "below", "watch", "view", "pictured", "comment")
+_POINTER_WORD = re.compile(r"click|tap|bio|video|above|below|watch|view|pictured|comment|reply", re.IGNORECASE)
+_POINTER_WORDS = ("click", "tap", "bio", "video", "above", "below", "watch", "view", "pictured", "comment", "reply")
 
 
 def _has_pointer_word(text: str) -> bool:

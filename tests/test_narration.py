@@ -113,10 +113,13 @@ def test_a_signpost_keeps_the_headings_own_question_or_exclamation_mark_and_neve
     ]
 
 
-def test_a_question_as_show_episode_or_article_title_is_announced_as_a_question() -> None:
+def test_a_question_as_show_episode_or_article_title_is_announced_as_a_question_and_never_with_two_stops() -> None:
     article = Article("Is remote work over?", (), (Takeaway("One", ("Text.",)),), ())
     single = narrate(article, "What Now?", "Is remote work over?")
     assert single.segments[0].paragraphs[0] == "Welcome to What Now? This is Is remote work over?"
+    assert single.segments[-1].paragraphs[0] == "That was Is remote work over?, from What Now? Thanks for listening."
+    stated = narrate(replace(article, title="Ten lessons learned."), "Show", "Ten lessons learned.")
+    assert stated.segments[-1].paragraphs[0] == "That was Ten lessons learned, from Show. Thanks for listening."
     digest = narrate_digest([article, Article("Plain title", (), (Takeaway("Two", ("Text.",)),), ())], "Show", None)
     assert [segment.paragraphs[0] for segment in digest.segments if segment.name.endswith(("-is-remote-work-over", "-plain-title"))] == [
         "Article one: Is remote work over?", "Article two: Plain title."]
