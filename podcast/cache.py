@@ -47,13 +47,15 @@ def _checked(path: Path) -> tuple[bytes, str] | None:
     return (data, seal) if hashlib.sha256(data).hexdigest() == seal else None
 
 
-def seal(path: Path, data: bytes) -> None:
+def seal(path: Path, data: bytes) -> str:
     """Record that `data` are the bytes of the entry at `path` (written before or after it:
-    until both are in place the entry is not used)."""
+    until both are in place the entry is not used); returns their SHA-256 (hex)."""
     target = _seal(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_text(hashlib.sha256(data).hexdigest() + "\n", encoding="ascii")
+    digest = hashlib.sha256(data).hexdigest()
+    temporary.write_text(digest + "\n", encoding="ascii")
     os.replace(temporary, target)
+    return digest
 
 
 def _seal(path: Path) -> Path:

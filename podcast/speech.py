@@ -160,9 +160,8 @@ def _synthesize(text: str, target: Path, voice: Voice) -> str:
         seconds = wav_seconds(temporary)
         if seconds is not None and plausible(text, seconds, rate):
             data = temporary.read_bytes()
-            seal(target, data)
+            digest = seal(target, data)
             os.replace(temporary, target)
-            digest = hashlib.sha256(data).hexdigest()
             record_span(target, data, digest)
             _return_freed_memory()
             return digest
