@@ -34,8 +34,8 @@ _POINTER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Every pointer above holds one of these words: a sentence without any has no pointer.
-_POINTER_WORD = re.compile(r"click|tap|bio|video|above|below|watch|view|pictured|comment|reply", re.IGNORECASE)
 _POINTER_WORDS = ("click", "tap", "bio", "video", "above", "below", "watch", "view", "pictured", "comment", "reply")
+_POINTER_WORD = re.compile("|".join(_POINTER_WORDS), re.IGNORECASE)
 
 
 def _has_pointer_word(text: str) -> bool:
